@@ -1,0 +1,636 @@
+package org.p11ca.hsm.pkcs11;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.engines.RFC5649WrapEngine;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.p11ca.hsm.Backend;
+import org.p11ca.hsm.EcCurve;
+import org.p11ca.hsm.HashAlgorithm;
+import org.p11ca.hsm.HsmException;
+import org.p11ca.hsm.HsmException.Reason;
+import org.p11ca.hsm.KeyAttributes;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.KeyPairSpec;
+import org.p11ca.hsm.KeySelector;
+import org.p11ca.hsm.KeyType;
+import org.p11ca.hsm.KeyUsage;
+import org.p11ca.hsm.ObjectClass;
+import org.p11ca.hsm.ObjectId;
+import org.p11ca.hsm.PinSource;
+import org.p11ca.hsm.RsaPadding;
+import org.p11ca.hsm.SignatureAlgorithm;
+import org.p11ca.hsm.SymmetricCipher;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.TokenObject;
+import org.p11ca.hsm.WrapMechanism;
+import org.p11ca.hsm.WrappedKey;
+import org.p11ca.hsm.bc.TokenContentSigner;
+import org.p11ca.hsm.testing.SoftHsm;
+
+/**
+ * Every operation of the token API, run against a fresh SoftHSM2 token through each backend. What a backend cannot
+ * do is declared in {@link #unsupported()} and asserted to fail with UNSUPPORTED_BY_BACKEND, so the suite's output
+ * is the capability table.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TokenContractTest {
+
+  /** Operations a backend may lack. */
+  enum Capability { RSA_OAEP, AES_KEY_WRAP, CHANGE_PIN, JCA_KEYSTORE }
+
+  abstract Backend backend();
+
+  abstract Set<Capability> unsupported();
+
+  SoftHsm.TestToken testToken;
+  Token token;
+  KeyHandle rsa;
+  KeyHandle p256;
+  KeyHandle p384;
+  KeyHandle storageKey;
+
+  @BeforeAll
+  void openToken() {
+    testToken = SoftHsm.createToken("contract-" + backend());
+    token = Pkcs11Library.open(testToken.config(backend()));
+    rsa = token.generateKeyPair(new KeyPairSpec.Rsa(2048),
+        KeyAttributes.persistent("rsa", ObjectId.parseHex("01"), KeyUsage.SIGN, KeyUsage.DECRYPT, KeyUsage.UNWRAP));
+    p256 = token.generateKeyPair(new KeyPairSpec.Ec(EcCurve.P256),
+        KeyAttributes.persistent("p256", ObjectId.parseHex("02"), KeyUsage.SIGN));
+    p384 = token.generateKeyPair(new KeyPairSpec.Ec(EcCurve.P384),
+        KeyAttributes.persistent("p384", ObjectId.parseHex("03"), KeyUsage.SIGN));
+    storageKey = token.generateAesKey(256, KeyAttributes.persistent("storage", ObjectId.parseHex("04"),
+        KeyUsage.WRAP, KeyUsage.UNWRAP, KeyUsage.ENCRYPT, KeyUsage.DECRYPT));
+  }
+
+  @AfterAll
+  void closeToken() {
+    if (token != null) {
+      token.close();
+    }
+  }
+
+  private void assertUnsupported(Capability capability, Runnable operation) {
+    HsmException e = assertThrows(HsmException.class, operation::run);
+    assertEquals(Reason.UNSUPPORTED_BY_BACKEND, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains(backend().name().toLowerCase()), e.getMessage());
+  }
+
+  private boolean supports(Capability c) {
+    return !unsupported().contains(c);
+  }
+
+  // ---------------------------------------------------------------- signing
+
+  @ParameterizedTest
+  @EnumSource(SignatureAlgorithm.class)
+  void sign_producesSignatureTheJdkVerifies(SignatureAlgorithm algorithm) throws Exception {
+    List<KeyHandle> keys = algorithm.keyType() == KeyType.RSA ? List.of(rsa) : List.of(p256, p384);
+    byte[] data = ("to be signed with " + algorithm).getBytes(StandardCharsets.UTF_8);
+    for (KeyHandle key : keys) {
+      byte[] signature = token.sign(key, algorithm, data);
+      Signature verifier = jdkVerifier(algorithm);
+      verifier.initVerify(token.publicKey(key));
+      verifier.update(data);
+      assertTrue(verifier.verify(signature), algorithm + " with " + key);
+      verifier.initVerify(token.publicKey(key));
+      verifier.update("other data".getBytes(StandardCharsets.UTF_8));
+      assertFalse(verifier.verify(signature), "signature must bind the data");
+    }
+  }
+
+  static Signature jdkVerifier(SignatureAlgorithm algorithm) throws Exception {
+    if (algorithm.scheme() == SignatureAlgorithm.Scheme.RSA_PSS) {
+      Signature s = Signature.getInstance("RSASSA-PSS", "SunRsaSign");
+      String h = algorithm.hash().jcaName();
+      s.setParameter(new PSSParameterSpec(h, "MGF1", new MGF1ParameterSpec(h), algorithm.hash().length(), 1));
+      return s;
+    }
+    return Signature.getInstance(algorithm.jcaName());
+  }
+
+  @Test
+  void sign_withWrongKeyTypeIsRefusedWithReason() {
+    HsmException e = assertThrows(HsmException.class,
+        () -> token.sign(p256, SignatureAlgorithm.RSA_PKCS1_SHA256, new byte[] {1}));
+    assertEquals(Reason.INVALID_INPUT, e.reason());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = SignatureAlgorithm.class, names = {"RSA_PKCS1_SHA256", "RSA_PSS_SHA384", "ECDSA_SHA256"})
+  void contentSigner_signsCertificateThatVerifies(SignatureAlgorithm algorithm) throws Exception {
+    KeyHandle key = algorithm.keyType() == KeyType.RSA ? rsa : p256;
+    X509Certificate cert = selfSigned(key, algorithm, "CN=content signer " + algorithm);
+    X509CertificateHolder holder = new X509CertificateHolder(cert.getEncoded());
+    assertTrue(holder.isSignatureValid(new JcaContentVerifierProviderBuilder()
+        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build(token.publicKey(key))));
+    cert.verify(token.publicKey(key));
+  }
+
+  X509Certificate selfSigned(KeyHandle key, SignatureAlgorithm algorithm, String subject) throws Exception {
+    Instant now = Instant.now();
+    X500Name name = new X500Name(subject);
+    var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()), Date.from(now),
+        Date.from(now.plus(1, ChronoUnit.DAYS)), name, token.publicKey(key));
+    return new JcaX509CertificateConverter().getCertificate(
+        builder.build(new TokenContentSigner(token, key, algorithm)));
+  }
+
+  // ---------------------------------------------------------------- RSA decryption
+
+  @Test
+  void decrypt_rsaPkcs1() throws Exception {
+    Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    c.init(Cipher.ENCRYPT_MODE, token.publicKey(rsa));
+    byte[] secret = "session key bytes".getBytes(StandardCharsets.UTF_8);
+    assertArrayEquals(secret, token.decrypt(rsa, RsaPadding.pkcs1v15(), c.doFinal(secret)));
+  }
+
+  @Test
+  void decrypt_rsaOaepSha1() throws Exception {
+    Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+    c.init(Cipher.ENCRYPT_MODE, token.publicKey(rsa),
+        new OAEPParameterSpec("SHA-1", "MGF1", MGF1ParameterSpec.SHA1, PSource.PSpecified.DEFAULT));
+    byte[] secret = "oaep secret".getBytes(StandardCharsets.UTF_8);
+    byte[] ct = c.doFinal(secret);
+    if (supports(Capability.RSA_OAEP)) {
+      assertArrayEquals(secret, token.decrypt(rsa, RsaPadding.oaep(HashAlgorithm.SHA1), ct));
+    } else {
+      assertUnsupported(Capability.RSA_OAEP, () -> token.decrypt(rsa, RsaPadding.oaep(HashAlgorithm.SHA1), ct));
+    }
+  }
+
+  @Test
+  void decrypt_corruptCiphertextIsInvalidInput() {
+    byte[] garbage = new byte[256];
+    garbage[0] = 0x7f;
+    garbage[255] = 1;
+    HsmException e = assertThrows(HsmException.class, () -> token.decrypt(rsa, RsaPadding.pkcs1v15(), garbage));
+    assertEquals(Reason.INVALID_INPUT, e.reason(), e.getMessage());
+  }
+
+  // ---------------------------------------------------------------- AES
+
+  @Test
+  void aesCbcPad_roundTrip() {
+    byte[] iv = token.generateRandom(16);
+    byte[] data = "seventeen bytes!!".getBytes(StandardCharsets.UTF_8);
+    byte[] ct = token.encrypt(storageKey, new SymmetricCipher.AesCbcPad(iv), data);
+    assertEquals(32, ct.length);
+    assertArrayEquals(data, token.decrypt(storageKey, new SymmetricCipher.AesCbcPad(iv), ct));
+  }
+
+  @Test
+  void aesGcm_roundTripAndTamperDetection() {
+    byte[] iv = token.generateRandom(12);
+    byte[] aad = "header".getBytes(StandardCharsets.UTF_8);
+    byte[] data = "gcm protected".getBytes(StandardCharsets.UTF_8);
+    var gcm = new SymmetricCipher.AesGcm(iv, aad, 128);
+    byte[] ct = token.encrypt(storageKey, gcm, data);
+    assertEquals(data.length + 16, ct.length);
+    assertArrayEquals(data, token.decrypt(storageKey, gcm, ct));
+    ct[0] ^= 1;
+    HsmException e = assertThrows(HsmException.class, () -> token.decrypt(storageKey, gcm, ct));
+    assertEquals(Reason.INVALID_INPUT, e.reason(), e.getMessage());
+  }
+
+  @Test
+  void generateAesKey_sessionObjectIsNotPersistent() {
+    KeyHandle k = token.generateAesKey(128, KeyAttributes.session(KeyUsage.ENCRYPT, KeyUsage.DECRYPT));
+    assertFalse(k.persistent());
+    assertEquals(128, k.sizeBits());
+    token.destroy(k);
+  }
+
+  // ---------------------------------------------------------------- wrapping
+
+  /** An extractable session AES key, and a proof of its value: its encryption of a fixed block. */
+  private KeyHandle extractableDataKey() {
+    return token.generateAesKey(256,
+        KeyAttributes.session(KeyUsage.ENCRYPT, KeyUsage.DECRYPT).allowWrappingOutOfToken());
+  }
+
+  private void assertSameAesKey(KeyHandle a, KeyHandle b) {
+    byte[] iv = new byte[16];
+    byte[] data = "the same key encrypts the same".getBytes(StandardCharsets.UTF_8);
+    assertArrayEquals(token.encrypt(a, new SymmetricCipher.AesCbcPad(iv), data),
+        token.encrypt(b, new SymmetricCipher.AesCbcPad(iv), data));
+  }
+
+  @Test
+  void wrap_aesKeyWrapPadAndCbcPadRoundTrip() {
+    KeyHandle dataKey = extractableDataKey();
+    List<WrapMechanism> mechanisms = List.of(new WrapMechanism.AesKeyWrapPad(), new WrapMechanism.AesKeyWrap(),
+        new WrapMechanism.AesCbcPad(token.generateRandom(16)));
+    Pkcs11Token p11 = (Pkcs11Token) token;
+    for (WrapMechanism m : mechanisms) {
+      if (!(m instanceof WrapMechanism.AesCbcPad) && !supports(Capability.AES_KEY_WRAP)) {
+        assertUnsupported(Capability.AES_KEY_WRAP, () -> token.wrapKey(storageKey, m, dataKey));
+        continue;
+      }
+      if (m instanceof WrapMechanism.AesCbcPad
+          && !p11.offers(Pkcs11Constants.CKM_AES_CBC_PAD, Pkcs11Constants.CKF_WRAP)) {
+        // SoftHSM 2.6.1 encrypts with CBC-PAD but cannot wrap with it: the refusal must say so.
+        HsmException e = assertThrows(HsmException.class, () -> token.wrapKey(storageKey, m, dataKey));
+        assertEquals(Reason.MECHANISM_UNSUPPORTED, e.reason(), e.getMessage());
+        continue;
+      }
+      byte[] wrapped = assertDoesNotThrow(() -> token.wrapKey(storageKey, m, dataKey), m.toString());
+      KeyHandle unwrapped = assertDoesNotThrow(() -> token.unwrapKey(storageKey, m, wrapped, ObjectClass.SECRET_KEY,
+          KeyType.AES, KeyAttributes.session(KeyUsage.ENCRYPT, KeyUsage.DECRYPT)), m.toString());
+      assertSameAesKey(dataKey, unwrapped);
+      assertEquals(Optional.of(false), attributesOf(unwrapped).extractable(), "unwrapped keys stay in the token");
+      assertEquals(Optional.of(true), attributesOf(unwrapped).sensitive());
+      token.destroy(unwrapped);
+    }
+    token.destroy(dataKey);
+  }
+
+  @Test
+  void wrap_nonExtractableKeyIsRefused() {
+    KeyHandle fixed = token.generateAesKey(128, KeyAttributes.session(KeyUsage.ENCRYPT));
+    HsmException e = assertThrows(HsmException.class, () -> token.wrapKey(storageKey,
+        new WrapMechanism.AesKeyWrapPad(), fixed));
+    assertEquals(Reason.INVALID_INPUT, e.reason(), e.getMessage());
+    token.destroy(fixed);
+  }
+
+  @Test
+  void wrapKeyForStorage_usesRfc5649WhereOfferedElseCbcPad() {
+    KeyHandle dataKey = extractableDataKey();
+    if (supports(Capability.AES_KEY_WRAP)) {
+      WrappedKey w = token.wrapKeyForStorage(storageKey, dataKey);
+      assertInstanceOf(WrapMechanism.AesKeyWrapPad.class, w.mechanism());
+    }
+    try (Token withoutKwp = Pkcs11Library.open(testToken.config(backend())
+        .withDisabledMechanisms(Set.of("CKM_AES_KEY_WRAP_PAD")))) {
+      KeyHandle storage = withoutKwp.requireKey(ObjectClass.SECRET_KEY, KeySelector.label("storage"));
+      KeyHandle key = withoutKwp.generateAesKey(256,
+          KeyAttributes.session(KeyUsage.ENCRYPT).allowWrappingOutOfToken());
+      HsmException kwp = assertThrows(HsmException.class,
+          () -> withoutKwp.wrapKey(storage, new WrapMechanism.AesKeyWrapPad(), key));
+      assertEquals(Reason.MECHANISM_UNSUPPORTED, kwp.reason());
+      if (((Pkcs11Token) withoutKwp).offers(Pkcs11Constants.CKM_AES_CBC_PAD, Pkcs11Constants.CKF_WRAP)) {
+        WrappedKey w = withoutKwp.wrapKeyForStorage(storage, key);
+        assertInstanceOf(WrapMechanism.AesCbcPad.class, w.mechanism());
+        KeyHandle back = withoutKwp.unwrapKey(storage, w.mechanism(), w.bytes(), ObjectClass.SECRET_KEY,
+            KeyType.AES, KeyAttributes.session(KeyUsage.ENCRYPT));
+        byte[] iv = new byte[16];
+        assertArrayEquals(withoutKwp.encrypt(key, new SymmetricCipher.AesCbcPad(iv), new byte[5]),
+            withoutKwp.encrypt(back, new SymmetricCipher.AesCbcPad(iv), new byte[5]));
+      } else {
+        HsmException none = assertThrows(HsmException.class, () -> withoutKwp.wrapKeyForStorage(storage, key));
+        assertEquals(Reason.MECHANISM_UNSUPPORTED, none.reason());
+        assertTrue(none.getMessage().contains("CKM_AES_CBC_PAD"), none.getMessage());
+      }
+      withoutKwp.destroy(key);
+    }
+    token.destroy(dataKey);
+  }
+
+  /** The archival path: a session key under RSA, then a software private key under that session key. */
+  @Test
+  void unwrap_rsaTransportThenPrivateKeyIntoToken() throws Exception {
+    byte[] sessionKey = new byte[16];
+    new java.security.SecureRandom().nextBytes(sessionKey);
+    Cipher rsaCipher = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    rsaCipher.init(Cipher.ENCRYPT_MODE, token.publicKey(rsa));
+    KeyHandle onToken = token.unwrapKey(rsa, new WrapMechanism.Rsa(RsaPadding.pkcs1v15()),
+        rsaCipher.doFinal(sessionKey), ObjectClass.SECRET_KEY, KeyType.AES,
+        KeyAttributes.session(KeyUsage.UNWRAP, KeyUsage.ENCRYPT));
+    byte[] iv = new byte[16];
+    Cipher soft = Cipher.getInstance("AES/CBC/PKCS5Padding");
+    soft.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sessionKey, "AES"), new javax.crypto.spec.IvParameterSpec(iv));
+    assertArrayEquals(soft.doFinal(new byte[3]), token.encrypt(onToken, new SymmetricCipher.AesCbcPad(iv),
+        new byte[3]), "the unwrapped session key is the one sent");
+
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    KeyPair subscriber = g.generateKeyPair();
+    WrapMechanism mechanism;
+    byte[] wrappedPrivateKey;
+    if (supports(Capability.AES_KEY_WRAP)) {
+      RFC5649WrapEngine kwp = new RFC5649WrapEngine(AESEngine.newInstance());
+      kwp.init(true, new KeyParameter(sessionKey));
+      byte[] pkcs8 = subscriber.getPrivate().getEncoded();
+      wrappedPrivateKey = kwp.wrap(pkcs8, 0, pkcs8.length);
+      mechanism = new WrapMechanism.AesKeyWrapPad();
+    } else {
+      soft.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sessionKey, "AES"),
+          new javax.crypto.spec.IvParameterSpec(iv));
+      wrappedPrivateKey = soft.doFinal(subscriber.getPrivate().getEncoded());
+      mechanism = new WrapMechanism.AesCbcPad(iv);
+    }
+    KeyHandle unwrappedPrivate = token.unwrapKey(onToken, mechanism, wrappedPrivateKey, ObjectClass.PRIVATE_KEY,
+        KeyType.RSA, KeyAttributes.session(KeyUsage.SIGN));
+    TokenObject row = attributesOf(unwrappedPrivate);
+    assertEquals(Optional.of(true), row.sensitive());
+    assertEquals(Optional.of(false), row.extractable());
+    byte[] sig = token.sign(unwrappedPrivate, SignatureAlgorithm.RSA_PKCS1_SHA256, new byte[] {42});
+    Signature v = Signature.getInstance("SHA256withRSA");
+    v.initVerify(subscriber.getPublic());
+    v.update(new byte[] {42});
+    assertTrue(v.verify(sig), "the unwrapped private key is the subscriber's");
+    token.destroy(unwrappedPrivate);
+    token.destroy(onToken);
+  }
+
+  @Test
+  void wrap_aesKeyUnderRsaOaep() throws Exception {
+    KeyHandle dataKey = extractableDataKey();
+    WrapMechanism oaep = new WrapMechanism.Rsa(RsaPadding.oaep(HashAlgorithm.SHA1));
+    if (!supports(Capability.RSA_OAEP)) {
+      assertUnsupported(Capability.RSA_OAEP, () -> token.unwrapKey(rsa, oaep, new byte[256], ObjectClass.SECRET_KEY,
+          KeyType.AES, KeyAttributes.session(KeyUsage.ENCRYPT)));
+      token.destroy(dataKey);
+      return;
+    }
+    KeyHandle rsaPublic = token.requireKey(ObjectClass.PUBLIC_KEY, KeySelector.label("rsa"));
+    byte[] wrapped = token.wrapKey(rsaPublic, oaep, dataKey);
+    KeyHandle back = token.unwrapKey(rsa, oaep, wrapped, ObjectClass.SECRET_KEY, KeyType.AES,
+        KeyAttributes.session(KeyUsage.ENCRYPT, KeyUsage.DECRYPT));
+    assertSameAesKey(dataKey, back);
+    token.destroy(back);
+    token.destroy(dataKey);
+  }
+
+  // ---------------------------------------------------------------- objects
+
+  private TokenObject attributesOf(KeyHandle key) {
+    TokenObject row = token.describe(key);
+    assertTrue(token.listObjects().contains(row) || !key.persistent(), "listing shows " + row);
+    return row;
+  }
+
+  @Test
+  void generatedKeys_areSensitiveAndNotExtractable() {
+    for (KeyHandle k : List.of(rsa, p256, p384, storageKey)) {
+      TokenObject row = attributesOf(k);
+      assertEquals(Optional.of(true), row.sensitive(), k.toString());
+      assertEquals(Optional.of(false), row.extractable(), k.toString());
+      assertEquals(Optional.of(true), row.isPrivate(), k.toString());
+      assertTrue(row.persistent(), k.toString());
+    }
+    assertEquals(2048, rsa.sizeBits());
+    assertEquals(256, p256.sizeBits());
+    assertEquals(384, p384.sizeBits());
+  }
+
+  @Test
+  void generateKeyPair_withoutIdTakesTheKeyIdentifier() {
+    KeyHandle k = token.generateKeyPair(new KeyPairSpec.Ec(EcCurve.P256),
+        new KeyAttributes(Optional.of("derived-id"), Optional.empty(), Set.of(KeyUsage.SIGN), true, false));
+    byte[] expected = HashAlgorithm.SHA1.digest(
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(token.publicKey(k).getEncoded())
+            .getPublicKeyData().getBytes());
+    assertArrayEquals(expected, k.id().orElseThrow().bytes());
+    KeyHandle pub = token.requireKey(ObjectClass.PUBLIC_KEY, KeySelector.id(k.id().get()));
+    assertEquals(token.publicKey(k), token.publicKey(pub));
+    token.destroy(pub);
+    token.destroy(k);
+  }
+
+  @Test
+  void findKey_byLabelIdOrBoth() {
+    assertEquals(rsa.nativeHandle(), token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label("rsa"))
+        .nativeHandle());
+    assertEquals(p256.nativeHandle(), token.requireKey(ObjectClass.PRIVATE_KEY,
+        KeySelector.id(ObjectId.parseHex("02"))).nativeHandle());
+    assertTrue(token.findKey(ObjectClass.PRIVATE_KEY, KeySelector.of("rsa", ObjectId.parseHex("02"))).isEmpty());
+  }
+
+  @Test
+  void requireKey_missingLabelIsKeyNotFoundNamingIt() {
+    HsmException e = assertThrows(HsmException.class,
+        () -> token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label("no-such-key")));
+    assertEquals(Reason.KEY_NOT_FOUND, e.reason());
+    assertTrue(e.getMessage().contains("no-such-key"), e.getMessage());
+  }
+
+  @Test
+  void generate_duplicateLabelIsRefused() {
+    HsmException e = assertThrows(HsmException.class, () -> token.generateKeyPair(new KeyPairSpec.Rsa(2048),
+        KeyAttributes.persistent("rsa", ObjectId.parseHex("99"), KeyUsage.SIGN)));
+    assertEquals(Reason.OBJECT_EXISTS, e.reason());
+  }
+
+  @Test
+  void importCertificateAndPublicKey_thenFindThem() throws Exception {
+    X509Certificate cert = selfSigned(p384, SignatureAlgorithm.ECDSA_SHA384, "CN=imported");
+    token.importCertificate("p384-cert", ObjectId.parseHex("03"), cert);
+    assertEquals(cert, token.findCertificate(KeySelector.label("p384-cert")).orElseThrow());
+
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    PublicKey external = g.generateKeyPair().getPublic();
+    KeyHandle imported = token.importPublicKey("external-ec", ObjectId.parseHex("0e"), external);
+    assertEquals(external, token.publicKey(imported));
+    KeyPairGenerator rg = KeyPairGenerator.getInstance("RSA");
+    rg.initialize(2048);
+    PublicKey externalRsa = rg.generateKeyPair().getPublic();
+    assertEquals(externalRsa, token.publicKey(token.importPublicKey("external-rsa", ObjectId.parseHex("0f"),
+        externalRsa)));
+    token.destroy(imported);
+    assertTrue(token.findKey(ObjectClass.PUBLIC_KEY, KeySelector.label("external-ec")).isEmpty());
+  }
+
+  @Test
+  void publicKey_ofEcPrivateKeyComesFromItsPublicHalf() {
+    PublicKey pk = token.publicKey(p256);
+    KeyHandle pub = token.requireKey(ObjectClass.PUBLIC_KEY, KeySelector.label("p256"));
+    assertEquals(pk, token.publicKey(pub));
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  @Test
+  void concurrentSigning_onASmallPoolAllVerify() throws Exception {
+    try (Token small = Pkcs11Library.open(testToken.config(backend()).withPoolSize(2))) {
+      KeyHandle key = small.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label("p256"));
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Boolean>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+          byte[] data = ("message " + i).getBytes(StandardCharsets.UTF_8);
+          results.add(pool.submit(() -> {
+            byte[] sig = small.sign(key, SignatureAlgorithm.ECDSA_SHA256, data);
+            Signature v = Signature.getInstance("SHA256withECDSA");
+            v.initVerify(small.publicKey(key));
+            v.update(data);
+            return v.verify(sig);
+          }));
+        }
+        for (Future<Boolean> f : results) {
+          assertTrue(f.get(60, TimeUnit.SECONDS));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void sessionPool_checkoutTimesOutWhenAllSessionsAreBusy() {
+    try (Token one = Pkcs11Library.open(testToken.config(backend()).withPoolSize(1)
+        .withCheckoutTimeout(java.time.Duration.ofMillis(200)))) {
+      SessionPool pool = ((Pkcs11Token) one).poolForTests();
+      try (SessionPool.Lease held = pool.lease()) {
+        assertTrue(held.session() != 0);
+        HsmException e = assertThrows(HsmException.class, () -> one.generateRandom(4));
+        assertEquals(Reason.SESSION_POOL_TIMEOUT, e.reason());
+      }
+      assertEquals(4, one.generateRandom(4).length);
+    }
+  }
+
+  @Test
+  void recovery_sessionClosedBehindThePoolIsReopened() {
+    try (Token t = Pkcs11Library.open(testToken.config(backend()).withPoolSize(1))) {
+      KeyHandle key = t.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label("rsa"));
+      Pkcs11Token p = (Pkcs11Token) t;
+      long session;
+      try (SessionPool.Lease lease = p.poolForTests().lease()) {
+        session = lease.session();
+      }
+      NativeLibrary.closeSession(backend(), session);
+      byte[] sig = t.sign(key, SignatureAlgorithm.RSA_PKCS1_SHA256, new byte[] {7});
+      assertEquals(256, sig.length);
+    }
+  }
+
+  @Test
+  void recovery_logoutBehindThePoolLogsInAgain() {
+    try (Token t = Pkcs11Library.open(testToken.config(backend()).withPoolSize(1))) {
+      KeyHandle key = t.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label("p256"));
+      Pkcs11Token p = (Pkcs11Token) t;
+      try (SessionPool.Lease lease = p.poolForTests().lease()) {
+        // C_Logout is per application: every session of the token falls back to public.
+        p.bindingForTests().logout(lease.session());
+      }
+      assertTrue(t.sign(key, SignatureAlgorithm.ECDSA_SHA256, new byte[] {7}).length > 0);
+    }
+  }
+
+  // ---------------------------------------------------------------- errors naming the problem
+
+  @Test
+  void open_wrongPinIsPinIncorrect() {
+    // PKCS#11 login is per process and token: a token this process is already logged into accepts any C_Login
+    // with CKR_USER_ALREADY_LOGGED_IN. So the check needs a token nobody here has opened.
+    SoftHsm.TestToken fresh = SoftHsm.createToken("wrongpin-" + backend());
+    var cfg = fresh.config(backend());
+    var wrong = new org.p11ca.hsm.TokenConfig(cfg.library(), cfg.slot(), PinSource.ofValue("wrong-pin".toCharArray()),
+        backend(), 1, cfg.sessionCheckoutTimeout(), Set.of());
+    HsmException e = assertThrows(HsmException.class, () -> Pkcs11Library.open(wrong));
+    assertEquals(Reason.PIN_INCORRECT, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains(fresh.label()), e.getMessage());
+    assertFalse(e.getMessage().contains("wrong-pin"), "the PIN must not appear in the message");
+  }
+
+  @Test
+  void open_missingLibraryUnknownSlotAndUnknownLabel() {
+    HsmException lib = assertThrows(HsmException.class, () -> Pkcs11Library.load(
+        java.nio.file.Path.of("/nonexistent/libpkcs11.so"), backend()));
+    assertEquals(Reason.LIBRARY_NOT_FOUND, lib.reason());
+    var cfg = testToken.config(backend());
+    HsmException slot = assertThrows(HsmException.class, () -> Pkcs11Library.open(
+        new org.p11ca.hsm.TokenConfig(cfg.library(), org.p11ca.hsm.SlotSelector.id(987654321L), cfg.userPin(),
+            backend(), 1, cfg.sessionCheckoutTimeout(), Set.of())));
+    assertEquals(Reason.SLOT_NOT_FOUND, slot.reason());
+    HsmException label = assertThrows(HsmException.class, () -> Pkcs11Library.open(
+        new org.p11ca.hsm.TokenConfig(cfg.library(), org.p11ca.hsm.SlotSelector.tokenLabel("no such token"),
+            cfg.userPin(), backend(), 1, cfg.sessionCheckoutTimeout(), Set.of())));
+    assertEquals(Reason.TOKEN_NOT_FOUND, label.reason());
+    assertTrue(label.getMessage().contains("no such token"));
+  }
+
+  // ---------------------------------------------------------------- backend-specific capabilities
+
+  @Test
+  void jcaKeyStore_exposesKeysWithCertificatesForTls() throws Exception {
+    if (!supports(Capability.JCA_KEYSTORE)) {
+      assertUnsupported(Capability.JCA_KEYSTORE, token::jcaKeyStore);
+      return;
+    }
+    KeyHandle tls = token.generateKeyPair(new KeyPairSpec.Ec(EcCurve.P256),
+        KeyAttributes.persistent("tls", ObjectId.parseHex("7150"), KeyUsage.SIGN));
+    token.importCertificate("tls", ObjectId.parseHex("7150"),
+        selfSigned(tls, SignatureAlgorithm.ECDSA_SHA256, "CN=localhost"));
+    KeyStore ks = token.jcaKeyStore();
+    List<String> aliases = Collections.list(ks.aliases());
+    assertTrue(aliases.contains("tls"), aliases.toString());
+    PrivateKey pk = (PrivateKey) ks.getKey("tls", null);
+    Signature s = Signature.getInstance("SHA256withECDSA", ks.getProvider());
+    s.initSign(pk);
+    s.update(new byte[] {1, 2, 3});
+    byte[] sig = s.sign();
+    Signature v = Signature.getInstance("SHA256withECDSA");
+    v.initVerify(token.publicKey(tls));
+    v.update(new byte[] {1, 2, 3});
+    assertTrue(v.verify(sig));
+  }
+
+  @Test
+  void changeUserPin_thenOpenWithNewPin() {
+    SoftHsm.TestToken own = SoftHsm.createToken("pin-" + backend());
+    char[] newPin = SoftHsm.randomPin();
+    try (Token t = Pkcs11Library.open(own.config(backend()))) {
+      if (!supports(Capability.CHANGE_PIN)) {
+        assertUnsupported(Capability.CHANGE_PIN,
+            () -> t.changeUserPin(PinSource.ofValue(own.userPin()), PinSource.ofValue(newPin)));
+        return;
+      }
+      t.changeUserPin(PinSource.ofValue(own.userPin()), PinSource.ofValue(newPin));
+    }
+    var cfg = own.config(backend());
+    try (Token t = Pkcs11Library.open(new org.p11ca.hsm.TokenConfig(cfg.library(), cfg.slot(),
+        PinSource.ofValue(newPin), backend(), 1, cfg.sessionCheckoutTimeout(), Set.of()))) {
+      assertEquals(own.label(), t.info().label());
+    }
+  }
+}
