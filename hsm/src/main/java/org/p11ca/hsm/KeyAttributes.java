@@ -33,6 +33,14 @@ public record KeyAttributes(
     return new KeyAttributes(Optional.of(label), Optional.of(id), Set.of(usages), true, false);
   }
 
+  /**
+   * A persistent, non-extractable key whose CKA_ID the token layer derives: for key pairs the RFC 5280 key
+   * identifier of the public key, so certificates and keys pair up by CKA_ID.
+   */
+  public static KeyAttributes persistent(String label, KeyUsage... usages) {
+    return new KeyAttributes(Optional.of(label), Optional.empty(), Set.of(usages), true, false);
+  }
+
   /** A session object: gone when the session closes or it is destroyed, never written to the token. */
   public static KeyAttributes session(KeyUsage... usages) {
     return new KeyAttributes(Optional.empty(), Optional.empty(), Set.of(usages), false, false);

@@ -6,16 +6,21 @@ public sealed interface SymmetricCipher {
   /** AES-CBC with PKCS#7 padding (CKM_AES_CBC_PAD); the IV must be 16 unpredictable bytes. */
   record AesCbcPad(byte[] iv) implements SymmetricCipher {
     public AesCbcPad {
-      if (iv.length != 16) {
-        throw new IllegalArgumentException("AES-CBC needs a 16-byte IV");
-      }
-      iv = iv.clone();
+      iv = aesBlockIv(iv);
     }
 
     @Override
     public byte[] iv() {
       return iv.clone();
     }
+  }
+
+  /** A copy of an IV that must be one AES block, as CBC needs. */
+  static byte[] aesBlockIv(byte[] iv) {
+    if (iv.length != 16) {
+      throw new IllegalArgumentException("AES-CBC needs a 16-byte IV, not " + iv.length);
+    }
+    return iv.clone();
   }
 
   /** AES-GCM (CKM_AES_GCM); the IV must never repeat under one key. Output is ciphertext followed by the tag. */

@@ -18,10 +18,7 @@ public sealed interface WrapMechanism {
   /** AES-CBC with PKCS#7 padding (CKM_AES_CBC_PAD): for tokens without RFC 5649. */
   record AesCbcPad(byte[] iv) implements WrapMechanism {
     public AesCbcPad {
-      if (iv.length != 16) {
-        throw new IllegalArgumentException("AES-CBC needs a 16-byte IV");
-      }
-      iv = iv.clone();
+      iv = SymmetricCipher.aesBlockIv(iv);
     }
 
     @Override

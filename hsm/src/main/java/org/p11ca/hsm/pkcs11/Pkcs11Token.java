@@ -89,7 +89,13 @@ public final class Pkcs11Token implements Token {
       capacity = (int) info.maxSessionCount();
     }
     this.pool = new SessionPool(binding, info.slotId(), info.label(), capacity, config.sessionCheckoutTimeout());
-    login();
+    try {
+      login();
+    } catch (RuntimeException e) {
+      // Close the session login was tried on: left open, it would keep the token in use for this process.
+      pool.close();
+      throw e;
+    }
   }
 
   @Override
@@ -152,6 +158,10 @@ public final class Pkcs11Token implements Token {
         }
         LOG.log(System.Logger.Level.INFO, "{0} on token ''{1}'' got {2}; retrying once", what, info.label(),
             e.codeName());
+      } catch (HsmException e) {
+        // A refusal by the binding itself (e.g. an operation it cannot express) never touched the session.
+        lease.close();
+        throw e;
       } catch (RuntimeException e) {
         lease.discard();
         throw e;
@@ -426,7 +436,8 @@ public final class Pkcs11Token implements Token {
     try {
       return call("decrypting with " + key, s -> binding.decrypt(s, m, nativeOf(key), ciphertext, max));
     } catch (HsmException e) {
-      throw decryptionFailure(e, "RSA decryption with " + key + " failed: the ciphertext or padding is invalid");
+      throw oaepHashRefusal(padding, decryptionFailure(e,
+          "RSA decryption with " + key + " failed: the ciphertext or padding is invalid"));
     }
   }
 
@@ -454,6 +465,15 @@ public final class Pkcs11Token implements Token {
     }
   }
 
+  private HsmException oaepHashRefusal(RsaPadding padding, HsmException e) {
+    if (padding instanceof RsaPadding.Oaep oaep && e.getCause() instanceof Pkcs11Error p
+        && quirks.oaepHashRefusedAsBadArguments(p.code())) {
+      return new HsmException(Reason.MECHANISM_UNSUPPORTED, "token '" + info.label() + "' does not do RSA-OAEP with "
+          + oaep.hash().jcaName() + " and MGF1-" + oaep.mgfHash().jcaName() + " (SoftHSM 2.6 only with SHA-1)", e);
+    }
+    return e;
+  }
+
   private HsmException decryptionFailure(HsmException e, String message) {
     if (e.getCause() instanceof Pkcs11Error p && quirks.decryptionFailureIsGeneralError(p.code())) {
       return new HsmException(Reason.INVALID_INPUT, message, e);
@@ -465,8 +485,12 @@ public final class Pkcs11Token implements Token {
   public byte[] wrapKey(KeyHandle wrappingKey, WrapMechanism mechanism, KeyHandle keyToWrap) {
     Mech m = wrapMechanism(mechanism);
     requireMechanism(m.type());
-    return call("wrapping " + keyToWrap + " under " + wrappingKey,
-        s -> binding.wrapKey(s, m, nativeOf(wrappingKey), nativeOf(keyToWrap)));
+    try {
+      return call("wrapping " + keyToWrap + " under " + wrappingKey,
+          s -> binding.wrapKey(s, m, nativeOf(wrappingKey), nativeOf(keyToWrap)));
+    } catch (HsmException e) {
+      throw mechanism instanceof WrapMechanism.Rsa rsa ? oaepHashRefusal(rsa.padding(), e) : e;
+    }
   }
 
   @Override
@@ -495,10 +519,14 @@ public final class Pkcs11Token implements Token {
       default -> throw new IllegalArgumentException("can only unwrap secret or private keys, not " + objectClass);
     };
     requireNewLabel(objectClass, attributes);
-    return afterCreation(call("unwrapping a " + keyType + " key with " + unwrappingKey, s -> {
-      long h = binding.unwrapKey(s, m, nativeOf(unwrappingKey), wrapped, template);
-      return handleFor(s, h);
-    }));
+    try {
+      return afterCreation(call("unwrapping a " + keyType + " key with " + unwrappingKey, s -> {
+        long h = binding.unwrapKey(s, m, nativeOf(unwrappingKey), wrapped, template);
+        return handleFor(s, h);
+      }));
+    } catch (HsmException e) {
+      throw mechanism instanceof WrapMechanism.Rsa rsa ? oaepHashRefusal(rsa.padding(), e) : e;
+    }
   }
 
   @Override
@@ -718,6 +746,10 @@ public final class Pkcs11Token implements Token {
   /** For tests of the recovery paths, which disturb sessions as an outside party would. */
   Pkcs11Binding bindingForTests() {
     return binding;
+  }
+
+  Map<Long, Object> attributesForTests(KeyHandle object, long... types) {
+    return call("reading attributes", s -> binding.getAttributes(s, nativeOf(object), types));
   }
 
   SessionPool poolForTests() {

@@ -31,6 +31,7 @@ final class Templates {
     t.add(Attr.of(CKA_WRAP, a.has(KeyUsage.WRAP)));
     t.add(Attr.of(CKA_UNWRAP, a.has(KeyUsage.UNWRAP)));
     t.add(Attr.of(CKA_SIGN, a.has(KeyUsage.SIGN)));
+    t.add(Attr.of(CKA_VERIFY, a.has(KeyUsage.SIGN)));
     t.add(Attr.of(CKA_DERIVE, a.has(KeyUsage.DERIVE)));
     return t;
   }
@@ -61,11 +62,12 @@ final class Templates {
     t.add(Attr.of(CKA_PRIVATE, false));
     a.label().ifPresent(l -> t.add(Attr.of(CKA_LABEL, l)));
     a.id().ifPresent(i -> t.add(Attr.of(CKA_ID, i.bytes())));
+    // Every usage is set, true or false: left out, a token applies its own defaults (SoftHSM makes EC public keys
+    // encrypt and wrap keys).
     t.add(Attr.of(CKA_VERIFY, a.has(KeyUsage.SIGN)));
-    if (keyType == CKK_RSA) {
-      t.add(Attr.of(CKA_ENCRYPT, a.has(KeyUsage.DECRYPT)));
-      t.add(Attr.of(CKA_WRAP, a.has(KeyUsage.UNWRAP)));
-    }
+    t.add(Attr.of(CKA_ENCRYPT, keyType == CKK_RSA && a.has(KeyUsage.DECRYPT)));
+    t.add(Attr.of(CKA_WRAP, keyType == CKK_RSA && a.has(KeyUsage.UNWRAP)));
+    t.add(Attr.of(CKA_DERIVE, false));
     return t;
   }
 

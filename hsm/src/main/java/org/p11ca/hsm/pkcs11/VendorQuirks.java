@@ -30,6 +30,14 @@ final class VendorQuirks {
   }
 
   /**
+   * SoftHSM 2.6.1 implements RSA-OAEP with SHA-1 and MGF1-SHA1 only, and answers any other hash with
+   * CKR_ARGUMENTS_BAD rather than CKR_MECHANISM_PARAM_INVALID.
+   */
+  boolean oaepHashRefusedAsBadArguments(long code) {
+    return softHsm && code == Pkcs11Constants.CKR_ARGUMENTS_BAD;
+  }
+
+  /**
    * SoftHSM 2.6.1 returns CKR_GENERAL_ERROR, not CKR_ENCRYPTED_DATA_INVALID, when RSA padding or an AES-GCM tag
    * does not verify, so on SoftHSM that code from a decryption is the caller's bad data, not a failing device.
    */

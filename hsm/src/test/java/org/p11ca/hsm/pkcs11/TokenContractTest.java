@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -203,6 +204,35 @@ abstract class TokenContractTest {
     } else {
       assertUnsupported(Capability.RSA_OAEP, () -> token.decrypt(rsa, RsaPadding.oaep(HashAlgorithm.SHA1), ct));
     }
+  }
+
+  /** SoftHSM 2.6.1 does OAEP with SHA-1 only: anything else must be a clear refusal, not a device error. */
+  @Test
+  void decrypt_rsaOaepSha256IsRefusedClearlyWhereTheTokenLacksIt() throws Exception {
+    Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+    c.init(Cipher.ENCRYPT_MODE, token.publicKey(rsa),
+        new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+    byte[] secret = "oaep sha-256".getBytes(StandardCharsets.UTF_8);
+    byte[] ct = c.doFinal(secret);
+    try {
+      assertArrayEquals(secret, token.decrypt(rsa, RsaPadding.oaep(HashAlgorithm.SHA256), ct));
+    } catch (HsmException e) {
+      assertEquals(Reason.MECHANISM_UNSUPPORTED, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
+    }
+  }
+
+  @Test
+  void generatedKeys_haveOnlyTheUsagesAskedFor() {
+    KeyHandle ecPublic = token.requireKey(ObjectClass.PUBLIC_KEY, KeySelector.label("p256"));
+    Map<Long, Object> a = ((Pkcs11Token) token).attributesForTests(ecPublic, Pkcs11Constants.CKA_VERIFY,
+        Pkcs11Constants.CKA_ENCRYPT, Pkcs11Constants.CKA_WRAP, Pkcs11Constants.CKA_DERIVE);
+    assertEquals(Map.of(Pkcs11Constants.CKA_VERIFY, true, Pkcs11Constants.CKA_ENCRYPT, false,
+        Pkcs11Constants.CKA_WRAP, false, Pkcs11Constants.CKA_DERIVE, false), a);
+    Map<Long, Object> s = ((Pkcs11Token) token).attributesForTests(storageKey, Pkcs11Constants.CKA_SIGN,
+        Pkcs11Constants.CKA_VERIFY, Pkcs11Constants.CKA_WRAP, Pkcs11Constants.CKA_UNWRAP);
+    assertEquals(Map.of(Pkcs11Constants.CKA_SIGN, false, Pkcs11Constants.CKA_VERIFY, false,
+        Pkcs11Constants.CKA_WRAP, true, Pkcs11Constants.CKA_UNWRAP, true), s);
   }
 
   @Test

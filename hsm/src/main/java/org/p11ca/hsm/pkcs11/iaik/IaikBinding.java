@@ -43,6 +43,10 @@ public final class IaikBinding implements Pkcs11Binding {
   private final Map<Long, Slot> slots = new ConcurrentHashMap<>();
   private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
 
+  static {
+    org.xipki.pkcs11.wrapper.StaticLogger.setLogger(new IaikLogBridge());
+  }
+
   public IaikBinding(Path library) {
     this.library = library;
     try {
