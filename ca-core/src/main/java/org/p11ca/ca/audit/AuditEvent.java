@@ -1,0 +1,382 @@
+package org.p11ca.ca.audit;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The events the CA audits, named and shaped as Dogtag logs them ({@code [AuditEvent=NAME][SubjectID=..]
+ * [Outcome=..]..}), each with only the fields that event carries. Every field is an identity, an identifier or a
+ * human-readable reason: there is deliberately no field for a credential, so a PIN, password or shared secret has
+ * no place to go (Dogtag's AUTH_FAILURE {@code AttemptedCred} is left out for that reason). A new event is a new
+ * record here.
+ */
+public sealed interface AuditEvent {
+
+  /** The AuditEvent name, for example {@code CERT_REQUEST_PROCESSED}. */
+  String eventType();
+
+  Outcome outcome();
+
+  /** The fields after AuditEvent, in Dogtag's order, absent optional fields left out. */
+  List<AuditField> fields();
+
+  // ---- access sessions (TLS) ----
+
+  record AccessSessionEstablishSuccess(String clientIp, String serverIp, String subjectId) implements AuditEvent {
+    public AccessSessionEstablishSuccess {
+      Objects.requireNonNull(clientIp);
+      Objects.requireNonNull(serverIp);
+      Objects.requireNonNull(subjectId);
+    }
+
+    @Override
+    public String eventType() {
+      return "ACCESS_SESSION_ESTABLISH_SUCCESS";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("ClientIP", clientIp).add("ServerIP", serverIp).add("SubjectID", subjectId)
+          .outcome(outcome()).list();
+    }
+  }
+
+  record AccessSessionEstablishFailure(String clientIp, String serverIp, String subjectId, String reason)
+      implements AuditEvent {
+    public AccessSessionEstablishFailure {
+      Objects.requireNonNull(clientIp);
+      Objects.requireNonNull(serverIp);
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "ACCESS_SESSION_ESTABLISH_FAILURE";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.FAILURE;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("ClientIP", clientIp).add("ServerIP", serverIp).add("SubjectID", subjectId)
+          .outcome(outcome()).add("Info", reason).list();
+    }
+  }
+
+  /** @param info why it ended, for example CLOSE_NOTIFY */
+  record AccessSessionTerminated(String clientIp, String serverIp, String subjectId, String info)
+      implements AuditEvent {
+    public AccessSessionTerminated {
+      Objects.requireNonNull(clientIp);
+      Objects.requireNonNull(serverIp);
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(info);
+    }
+
+    @Override
+    public String eventType() {
+      return "ACCESS_SESSION_TERMINATED";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("ClientIP", clientIp).add("ServerIP", serverIp).add("SubjectID", subjectId)
+          .outcome(outcome()).add("Info", info).list();
+    }
+  }
+
+  // ---- CMC request signatures ----
+
+  /** @param requestType enrollment, revocation, ... */
+  record CmcUserSignedRequestSigVerifySuccess(String subjectId, String requestType, String certSubject,
+      String signerInfo) implements AuditEvent {
+    public CmcUserSignedRequestSigVerifySuccess {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(requestType);
+      Objects.requireNonNull(certSubject);
+      Objects.requireNonNull(signerInfo);
+    }
+
+    @Override
+    public String eventType() {
+      return "CMC_USER_SIGNED_REQUEST_SIG_VERIFY_SUCCESS";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("ReqType", requestType)
+          .add("CertSubject", certSubject).add("SignerInfo", signerInfo).list();
+    }
+  }
+
+  record CmcUserSignedRequestSigVerifyFailure(String subjectId, String requestType, String certSubject,
+      String signerInfo, String reason) implements AuditEvent {
+    public CmcUserSignedRequestSigVerifyFailure {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(requestType);
+      Objects.requireNonNull(certSubject);
+      Objects.requireNonNull(signerInfo);
+      Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "CMC_USER_SIGNED_REQUEST_SIG_VERIFY_FAILURE";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.FAILURE;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("ReqType", requestType)
+          .add("CertSubject", certSubject).add("SignerInfo", signerInfo).add("Info", reason).list();
+    }
+  }
+
+  /** An agent-signed CMC request's signature check; {@code reason} is present exactly on failure. */
+  record CmcSignedRequestSigVerify(String subjectId, Outcome outcome, String requestType, String certSubject,
+      String signerInfo, Optional<String> reason) implements AuditEvent {
+    public CmcSignedRequestSigVerify {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(requestType);
+      Objects.requireNonNull(certSubject);
+      Objects.requireNonNull(signerInfo);
+      requireReasonOnFailure(outcome, reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "CMC_SIGNED_REQUEST_SIG_VERIFY";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome).add("ReqType", requestType)
+          .add("CertSubject", certSubject).add("SignerInfo", signerInfo).add("Info", reason).list();
+    }
+  }
+
+  // ---- authentication and authorization ----
+
+  /** @param authManager the method that authenticated, for example CMCUserSignedAuth */
+  record AuthSuccess(String subjectId, String authManager) implements AuditEvent {
+    public AuthSuccess {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(authManager);
+    }
+
+    @Override
+    public String eventType() {
+      return "AUTH_SUCCESS";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("AuthMgr", authManager).list();
+    }
+  }
+
+  /** A failed authentication: who it claimed to be and why it failed, never what was presented. */
+  record AuthFailure(String subjectId, String authManager, String reason) implements AuditEvent {
+    public AuthFailure {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(authManager);
+      Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "AUTH_FAILURE";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.FAILURE;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("AuthMgr", authManager)
+          .add("Info", reason).list();
+    }
+  }
+
+  record AuthzSuccess(String subjectId, String aclResource, String operation) implements AuditEvent {
+    public AuthzSuccess {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(aclResource);
+      Objects.requireNonNull(operation);
+    }
+
+    @Override
+    public String eventType() {
+      return "AUTHZ_SUCCESS";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("aclResource", aclResource)
+          .add("Op", operation).list();
+    }
+  }
+
+  record AuthzFailure(String subjectId, String aclResource, String operation, String reason) implements AuditEvent {
+    public AuthzFailure {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(aclResource);
+      Objects.requireNonNull(operation);
+      Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "AUTHZ_FAILURE";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.FAILURE;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("aclResource", aclResource)
+          .add("Op", operation).add("Info", reason).list();
+    }
+  }
+
+  // ---- proofs ----
+
+  /** The identification POP linking witness check (RFC 5272 6.3.1.1); {@code reason} exactly on failure. */
+  record CmcIdPopLinkWitness(String subjectId, Outcome outcome, Optional<String> reason) implements AuditEvent {
+    public CmcIdPopLinkWitness {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      requireReasonOnFailure(outcome, reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "CMC_ID_POP_LINK_WITNESS";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome).add("Info", reason).list();
+    }
+  }
+
+  /** Proof of possession of the certified key (RFC 5272 6.7 / 6.8); {@code reason} exactly on failure. */
+  record ProofOfPossession(String subjectId, Outcome outcome, Optional<String> reason) implements AuditEvent {
+    public ProofOfPossession {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      requireReasonOnFailure(outcome, reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "PROOF_OF_POSSESSION";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome).add("Info", reason).list();
+    }
+  }
+
+  // ---- requests and certificates ----
+
+  record ProfileCertRequest(String subjectId, Outcome outcome, long requestId, String profileId, String certSubject,
+      Optional<String> reason) implements AuditEvent {
+    public ProfileCertRequest {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(profileId);
+      Objects.requireNonNull(certSubject);
+      requireReasonOnFailure(outcome, reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "PROFILE_CERT_REQUEST";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome).add("ReqID", Long.toString(requestId))
+          .add("ProfileID", profileId).add("CertSubject", certSubject).add("Info", reason).list();
+    }
+  }
+
+  /**
+   * The end of a request: on success the serial issued (Dogtag prints it in decimal), on failure the reason.
+   */
+  record CertRequestProcessed(String subjectId, Outcome outcome, long requestId, Optional<BigInteger> certSerialNum,
+      Optional<String> reason) implements AuditEvent {
+    public CertRequestProcessed {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(certSerialNum);
+      requireReasonOnFailure(outcome, reason);
+      if (outcome == Outcome.SUCCESS && certSerialNum.isEmpty()) {
+        throw new IllegalArgumentException("a processed request that succeeded names its certificate serial");
+      }
+    }
+
+    @Override
+    public String eventType() {
+      return "CERT_REQUEST_PROCESSED";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome).add("ReqID", Long.toString(requestId))
+          .add("CertSerialNum", certSerialNum.map(BigInteger::toString)).add("Info", reason).list();
+    }
+  }
+
+  private static void requireReasonOnFailure(Outcome outcome, Optional<String> reason) {
+    Objects.requireNonNull(reason);
+    if ((outcome == Outcome.FAILURE) != reason.isPresent()) {
+      throw new IllegalArgumentException(outcome.text().toLowerCase(Locale.ROOT)
+          + (reason.isPresent() ? " events carry no reason" : " events need a reason"));
+    }
+  }
+}

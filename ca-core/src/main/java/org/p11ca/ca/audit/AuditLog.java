@@ -1,0 +1,200 @@
+package org.p11ca.ca.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+
+/**
+ * The CA's tamper-evident audit log: one hash-chained line per event in Dogtag's {@code [AuditEvent=..][..]} text,
+ * with checkpoints signed by the audit key on the token (format: {@link AuditLine}; checking:
+ * {@link AuditLogVerifier}).
+ *
+ * <p>Every line is written straight to the file (no user-space buffer), and the file is fsync'ed at each checkpoint
+ * (and per record if the policy asks). Appends are serialized, so the chain order is the file order.
+ *
+ * <p>Opening an existing log verifies it with the audit key's public key and continues its chain; a log that does
+ * not verify is refused rather than extended, so a tampered or half-written file is noticed at start-up, not
+ * blessed by the next checkpoint. This fails closed: the CA cannot start until an operator has looked at it.
+ */
+public final class AuditLog implements AutoCloseable {
+
+  private final Path file;
+  private final FileChannel channel;
+  private final AuditSigner signer;
+  private final CheckpointPolicy policy;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock(true);
+
+  private long lastSeq;
+  private byte[] head;
+  private long sinceCheckpoint;
+  private Instant lastCheckpointAt;
+  private boolean writeFailed;
+  private boolean closed;
+
+  private AuditLog(Path file, FileChannel channel, AuditSigner signer, CheckpointPolicy policy, Clock clock,
+      AuditLogVerifier.Scan resumeFrom) {
+    this.file = file;
+    this.channel = channel;
+    this.signer = signer;
+    this.policy = policy;
+    this.clock = clock;
+    this.lastSeq = resumeFrom.lastSeq();
+    this.head = resumeFrom.head();
+    this.sinceCheckpoint = resumeFrom.unsignedTail();
+    this.lastCheckpointAt = clock.instant();
+  }
+
+  /** Opens {@code file} for appending, creating it if absent and continuing its chain if not. */
+  public static AuditLog open(Path file, AuditSigner signer, CheckpointPolicy policy, Clock clock) {
+    Objects.requireNonNull(signer);
+    Objects.requireNonNull(policy);
+    Objects.requireNonNull(clock);
+    AuditLogVerifier.Scan resume = new AuditLogVerifier.Scan(new VerificationResult.Intact(0, 0, 0), 0,
+        AuditLine.GENESIS, 0);
+    try {
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      if (Files.exists(file) && Files.size(file) > 0) {
+        resume = AuditLogVerifier.scan(file, signer.publicKey());
+        if (resume.result() instanceof VerificationResult.Broken broken) {
+          throw new CaException(FailInfo.INTERNAL_CA_ERROR, "audit log " + file + " does not verify at line "
+              + broken.lineNumber() + " (" + broken.reason() + "); refusing to append to it");
+        }
+      }
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND);
+      return new AuditLog(file, channel, signer, policy, clock, resume);
+    } catch (IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot open audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Appends one event, then a signed checkpoint if the policy says one is due.
+   *
+   * @throws CaException INTERNAL_CA_ERROR when the event cannot be written or the checkpoint cannot be signed; the
+   *     caller must not carry on as if the event were audited (a CA that cannot audit should stop)
+   */
+  public void append(AuditEvent event) {
+    String text = AuditLine.eventText(Objects.requireNonNull(event));
+    lock.lock();
+    try {
+      ensureWritable();
+      Instant now = clock.instant();
+      write(AuditLine.next(lastSeq + 1, now, head, text), policy.syncEveryRecord());
+      sinceCheckpoint++;
+      if (sinceCheckpoint >= policy.everyRecords()
+          || Duration.between(lastCheckpointAt, now).compareTo(policy.maxInterval()) >= 0) {
+        writeCheckpoint();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Signs a checkpoint now if any record is not yet covered by one (for example from a scheduled task). */
+  public void checkpoint() {
+    lock.lock();
+    try {
+      ensureWritable();
+      if (sinceCheckpoint > 0) {
+        writeCheckpoint();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The number of the last line written (checkpoints included). */
+  public long lastSequenceNumber() {
+    lock.lock();
+    try {
+      return lastSeq;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Signs a final checkpoint over any records not yet covered, syncs and closes the file. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      try {
+        if (!writeFailed && sinceCheckpoint > 0) {
+          writeCheckpoint();
+        }
+      } finally {
+        closed = true;
+        try {
+          channel.close();
+        } catch (IOException e) {
+          throw new CaException(FailInfo.INTERNAL_CA_ERROR, "closing audit log " + file + ": " + e.getMessage(), e);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void writeCheckpoint() {
+    long seq = lastSeq + 1;
+    Instant now = clock.instant();
+    byte[] signature;
+    try {
+      signature = signer.sign(AuditLine.checkpointSignedBytes(seq, now, head));
+    } catch (RuntimeException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "signing audit checkpoint " + seq + " with key "
+          + signer.keyId() + " failed: " + e.getMessage(), e);
+    }
+    String text = AuditLine.checkpointText(signer.algorithm().name(), signer.keyId(),
+        Base64.getEncoder().encodeToString(signature));
+    write(AuditLine.next(seq, now, head, text), true);
+    sinceCheckpoint = 0;
+    lastCheckpointAt = now;
+  }
+
+  private void write(AuditLine line, boolean sync) {
+    ByteBuffer bytes = ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8));
+    try {
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      if (sync) {
+        channel.force(false);
+      }
+    } catch (IOException e) {
+      // The file may now end in part of a line; appending more would chain onto garbage.
+      writeFailed = true;
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "writing audit log " + file + " failed: " + e.getMessage(), e);
+    }
+    lastSeq = line.seq();
+    head = line.hash();
+  }
+
+  private void ensureWritable() {
+    if (closed) {
+      throw new IllegalStateException("audit log " + file + " is closed");
+    }
+    if (writeFailed) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "audit log " + file + " failed earlier; reopen it");
+    }
+  }
+}

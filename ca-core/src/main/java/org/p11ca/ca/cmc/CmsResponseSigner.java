@@ -1,0 +1,56 @@
+package org.p11ca.ca.cmc;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSAbsentContent;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.SignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.CollectionStore;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+
+/** Wraps response content in SignedData (RFC 5652 section 5), the only place responses meet CMS generation. */
+final class CmsResponseSigner {
+
+  private CmsResponseSigner() {
+  }
+
+  /**
+   * SignedData over {@code content} with one SignerInfo identified by issuerAndSerialNumber (version 1, the form
+   * Dogtag's tools expect) and no cmsAlgorithmProtect attribute.
+   */
+  static byte[] sign(ASN1ObjectIdentifier contentType, byte[] content, List<X509CertificateHolder> certificates,
+      ContentSigner signer, X509CertificateHolder signerCertificate, Clock clock) {
+    try {
+      CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+      gen.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+          .setSignedAttributeGenerator(new SignedAttributesWithoutAlgorithmProtect(clock))
+          .build(signer, signerCertificate));
+      gen.addCertificates(new CollectionStore<>(certificates));
+      return gen.generate(new CMSProcessableByteArray(contentType, content), true).getEncoded(ASN1Encoding.DER);
+    } catch (CMSException | OperatorCreationException | IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot sign the CMC response: " + e.getMessage(), e);
+    }
+  }
+
+  /** Certs-only SignedData: no signers, eContentType id-data with no eContent (RFC 5272 section 4.1). */
+  static byte[] certsOnly(List<X509CertificateHolder> certificates) {
+    try {
+      CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+      gen.addCertificates(new CollectionStore<>(certificates));
+      return gen.generate(new CMSAbsentContent(), false).getEncoded(ASN1Encoding.DER);
+    } catch (CMSException | IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode the certs-only response: " + e.getMessage(),
+          e);
+    }
+  }
+}

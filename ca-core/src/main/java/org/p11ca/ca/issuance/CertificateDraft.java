@@ -1,0 +1,63 @@
+package org.p11ca.ca.issuance;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+import org.p11ca.ca.profile.Profile;
+import org.p11ca.ca.profile.SubjectNamePolicy;
+
+/**
+ * Everything of a certificate but its serial and signature, decided from an approved request, the profile and the
+ * CA certificate. {@link #prepare} is pure: it reads no clock and touches no token.
+ */
+record CertificateDraft(String profileId, X500Name subject, SubjectPublicKeyInfo publicKey, Instant notBefore,
+    Instant notAfter, List<Extension> extensions) {
+
+  CertificateDraft {
+    extensions = List.copyOf(extensions);
+  }
+
+  static CertificateDraft prepare(ApprovedRequest request, IssuingCa ca, Instant now) {
+    Profile profile = request.profile();
+    SubjectKeyCheck.require(profile, request.publicKey());
+    X500Name subject = issuedSubject(profile, request.subject());
+    // X.509 times have one-second precision; truncating keeps notBefore equal to what is encoded.
+    Instant notBefore = now.truncatedTo(ChronoUnit.SECONDS);
+    if (notBefore.isBefore(ca.notBefore()) || !notBefore.isBefore(ca.notAfter())) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the CA certificate is not valid now (valid "
+          + ca.notBefore() + " to " + ca.notAfter() + ")");
+    }
+    // RFC 5280 6.1.3 (a)(2): a relying party rejects a path at any time the issuer is not valid, so a certificate
+    // outliving its CA certificate would be unusable for the remainder; clamp it.
+    Instant wanted = notBefore.plus(profile.validity());
+    Instant notAfter = wanted.isAfter(ca.notAfter()) ? ca.notAfter() : wanted;
+    List<Extension> extensions = CertificateExtensions.forRequest(request, ca);
+    return new CertificateDraft(profile.id(), subject, request.publicKey(), notBefore, notAfter, extensions);
+  }
+
+  CertificateIntent intent() {
+    return new CertificateIntent(profileId, subject, publicKey, notBefore, notAfter);
+  }
+
+  private static X500Name issuedSubject(Profile profile, X500Name approved) {
+    X500Name subject;
+    if (profile.subjectName() instanceof SubjectNamePolicy.FromRequest fromRequest) {
+      subject = fromRequest.issuedSubject(approved).orElseThrow(() -> new CaException(FailInfo.BAD_REQUEST,
+          "subject '" + approved + "' lacks every attribute profile " + profile.id() + " requires (one of "
+              + fromRequest.requireAnyOf() + ")"));
+    } else {
+      // FromSigner: policy took the subject from the CMC signer's certificate; it is used exactly, never edited.
+      subject = approved;
+    }
+    // RFC 5280 4.1.2.6: an empty subject is only allowed with a critical subjectAltName, which no profile issues.
+    if (subject.getRDNs().length == 0) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the subject is empty (RFC 5280 4.1.2.6)");
+    }
+    return subject;
+  }
+}

@@ -1,0 +1,135 @@
+package org.p11ca.ca.issuance;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Objects;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.CertException;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.RuntimeOperatorException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+import org.p11ca.hsm.HsmException;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.SignatureAlgorithm;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.bc.TokenContentSigner;
+
+/**
+ * Builds and signs certificates that policy already approved, with the CA key on the token: prepare (pure) ->
+ * check -> reserve the serial with the intent -> sign on the token -> verify the signature with the CA public key.
+ * A certificate whose signature does not verify is never returned. Thread safe.
+ */
+public final class CertificateIssuer {
+
+  /** With 127-bit serials a second collision means a broken random source, not bad luck. */
+  static final int MAX_SERIAL_DRAWS = 5;
+
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+  private final Token token;
+  private final KeyHandle caKey;
+  private final SignatureAlgorithm algorithm;
+  private final IssuingCa ca;
+  private final SerialReservation reservation;
+  private final SerialNumbers serialNumbers;
+  private final Clock clock;
+  private final ContentVerifierProvider caVerifier;
+
+  public CertificateIssuer(Token token, KeyHandle caKey, SignatureAlgorithm alg, X509CertificateHolder caCert,
+      SerialReservation serials, Clock clock) {
+    this(token, caKey, alg, caCert, serials, new SerialNumbers(new SecureRandom()), clock);
+  }
+
+  /**
+   * @throws IllegalArgumentException when the CA certificate is not a CA's, or its public key is not the token
+   *     key's, or the algorithm does not fit the key: configuration errors found at start-up, not per request
+   */
+  public CertificateIssuer(Token token, KeyHandle caKey, SignatureAlgorithm alg, X509CertificateHolder caCert,
+      SerialReservation serials, SerialNumbers serialNumbers, Clock clock) {
+    this.token = Objects.requireNonNull(token);
+    this.caKey = Objects.requireNonNull(caKey);
+    this.algorithm = Objects.requireNonNull(alg);
+    this.reservation = Objects.requireNonNull(serials);
+    this.serialNumbers = Objects.requireNonNull(serialNumbers);
+    this.clock = Objects.requireNonNull(clock);
+    if (caKey.keyType() != alg.keyType()) {
+      throw new IllegalArgumentException("cannot sign with " + alg + " using " + caKey);
+    }
+    this.ca = IssuingCa.of(caCert);
+    SubjectPublicKeyInfo tokenKey = SubjectPublicKeyInfo.getInstance(token.publicKey(caKey).getEncoded());
+    if (!tokenKey.equals(ca.publicKey())) {
+      throw new IllegalArgumentException("the CA certificate " + caCert.getSubject()
+          + " does not certify the public key of " + caKey);
+    }
+    try {
+      this.caVerifier = new JcaContentVerifierProviderBuilder().setProvider(BC).build(ca.publicKey());
+    } catch (OperatorCreationException e) {
+      throw new IllegalArgumentException("cannot verify signatures with the CA public key", e);
+    }
+  }
+
+  /**
+   * @throws CaException BAD_REQUEST or BAD_ALG when the request breaks the profile; INTERNAL_CA_ERROR when the
+   *     CA cannot issue (expired CA certificate, no free serial, token failure, signature that does not verify)
+   */
+  public IssuedCertificate issue(ApprovedRequest request) {
+    CertificateDraft draft = CertificateDraft.prepare(request, ca, clock.instant());
+    BigInteger serial = reserveSerial(draft.intent());
+    X509CertificateHolder cert = sign(draft, serial);
+    requireValidSignature(cert);
+    return new IssuedCertificate(cert, serial);
+  }
+
+  private BigInteger reserveSerial(CertificateIntent intent) {
+    for (int draw = 0; draw < MAX_SERIAL_DRAWS; draw++) {
+      BigInteger serial = serialNumbers.next();
+      if (reservation.reserve(serial, intent)) {
+        return serial;
+      }
+    }
+    throw new CaException(FailInfo.INTERNAL_CA_ERROR,
+        "no unused serial number after " + MAX_SERIAL_DRAWS + " random draws");
+  }
+
+  private X509CertificateHolder sign(CertificateDraft draft, BigInteger serial) {
+    X509v3CertificateBuilder builder = new X509v3CertificateBuilder(ca.subject(), serial,
+        Date.from(draft.notBefore()), Date.from(draft.notAfter()), draft.subject(), draft.publicKey());
+    try {
+      for (Extension e : draft.extensions()) {
+        builder.addExtension(e);
+      }
+      return builder.build(new TokenContentSigner(token, caKey, algorithm));
+    } catch (CertIOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode the certificate's extensions", e);
+    } catch (HsmException | RuntimeOperatorException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the token could not sign the certificate", e);
+    }
+  }
+
+  /**
+   * A faulty token, a swapped key or an RSA fault attack can yield a bad signature (and an RSA-CRT fault can leak
+   * the key); such a certificate must never leave the CA.
+   */
+  private void requireValidSignature(X509CertificateHolder cert) {
+    boolean valid;
+    try {
+      valid = cert.isSignatureValid(caVerifier);
+    } catch (CertException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the signature the token made on certificate "
+          + cert.getSerialNumber().toString(16) + " does not verify with the CA public key");
+    }
+  }
+}

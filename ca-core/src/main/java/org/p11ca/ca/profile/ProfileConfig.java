@@ -1,0 +1,43 @@
+package org.p11ca.ca.profile;
+
+import java.util.List;
+
+/**
+ * A profile file exactly as Jackson read it: unvalidated, fields absent as null. Nothing outside this package sees
+ * one; {@link Profile#fromConfig} turns it into a validated {@link Profile} or says which field breaks which rule.
+ */
+public record ProfileConfig(
+    String id,
+    String description,
+    /** An ISO-8601 duration ("P730D") or a whole number of days ("730"). */
+    String validity,
+    Subject subject,
+    SubjectAltName subjectAltName,
+    Keys keys,
+    KeyUsage keyUsage,
+    List<String> extendedKeyUsage,
+    BasicConstraints basicConstraints,
+    String crlDistributionPoint,
+    AuthorityInfoAccess authorityInfoAccess,
+    Boolean archivalRequired,
+    Boolean allowEncryptionOnlyKeys) {
+
+  /** {@code from: signer | request}; the rest applies to {@code request} only. */
+  public record Subject(String from, List<String> requireAnyOf, String suffix) {
+  }
+
+  public record SubjectAltName(Boolean copyFromRequest, Boolean requireDnsName) {
+  }
+
+  public record Keys(Integer rsaMinBits, List<String> ecCurves) {
+  }
+
+  public record KeyUsage(Boolean critical, List<String> usages) {
+  }
+
+  public record BasicConstraints(Boolean ca, Integer pathLen) {
+  }
+
+  public record AuthorityInfoAccess(String ocsp, String caIssuers) {
+  }
+}

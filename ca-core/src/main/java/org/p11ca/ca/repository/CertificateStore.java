@@ -1,0 +1,40 @@
+package org.p11ca.ca.repository;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The certificate rows issuance and revocation need. Issuance follows "record intent before signing": reserve the
+ * serial with the TBSCertificate, sign on the token, verify, then {@link #markIssued}.
+ */
+public interface CertificateStore {
+
+  /**
+   * Takes {@code reservation.serial()} and stores what is about to be signed, as RESERVED.
+   *
+   * @return false when that serial is already taken (decided by the database's unique constraint, so two
+   *     concurrent callers cannot both win); the caller draws another serial
+   */
+  boolean reserve(CertificateReservation reservation);
+
+  /**
+   * Stores the signed certificate of a RESERVED serial.
+   *
+   * @throws org.p11ca.ca.error.CaException INTERNAL_CA_ERROR when the serial is unknown or not RESERVED
+   */
+  void markIssued(BigInteger serial, byte[] certificateDer, Instant notBefore, Instant notAfter);
+
+  Optional<CertificateRecord> find(BigInteger serial);
+
+  /** Rows with that status, by serial. */
+  List<CertificateRecord> listByStatus(CertificateStatus status);
+
+  /**
+   * Revokes an ISSUED or a RESERVED serial (a reserved one may have been signed before a crash, so it must be
+   * revocable); refuses to revoke twice.
+   */
+  RevocationResult revoke(BigInteger serial, RevocationReason reason, Optional<Instant> invalidityDate,
+      Instant revokedAt);
+}

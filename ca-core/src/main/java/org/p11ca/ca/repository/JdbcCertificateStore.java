@@ -1,0 +1,163 @@
+package org.p11ca.ca.repository;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+
+/** {@link CertificateStore} on the {@code certificate} table. */
+public final class JdbcCertificateStore implements CertificateStore {
+
+  private static final String COLUMNS = "serial_hex, status, request_id, profile_id, subject_dn, tbs_b64, der_b64,"
+      + " not_before, not_after, reserved_at, issued_at, revoked_at, revocation_reason, invalidity_date";
+
+  private final CaDatabase db;
+  private final Clock clock;
+
+  public JdbcCertificateStore(CaDatabase db, Clock clock) {
+    this.db = Objects.requireNonNull(db);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  @Override
+  public boolean reserve(CertificateReservation r) {
+    String serial = SerialHex.of(r.serial());
+    return db.write("reserving serial " + serial, c -> {
+      // No check-then-insert: the primary key decides, so two concurrent reservations cannot both succeed.
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificate (serial_hex, status, request_id,"
+          + " profile_id, subject_dn, tbs_b64, reserved_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, serial);
+        ps.setString(2, CertificateStatus.RESERVED.name());
+        Jdbc.setOptionalLong(ps, 3, r.requestId());
+        ps.setString(4, r.profileId());
+        ps.setString(5, r.subjectDn());
+        ps.setString(6, Base64.getEncoder().encodeToString(r.tbsCertificate()));
+        ps.setLong(7, clock.millis());
+        ps.executeUpdate();
+        return true;
+      } catch (SQLException e) {
+        if (SqlErrors.isUniqueViolation(e)) {
+          // Roll back here: PostgreSQL refuses to commit a transaction in which a statement failed.
+          c.rollback();
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public void markIssued(BigInteger serialNumber, byte[] certificateDer, Instant notBefore, Instant notAfter) {
+    String serial = SerialHex.of(serialNumber);
+    db.write("storing issued certificate " + serial, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE certificate SET status = ?, der_b64 = ?,"
+          + " not_before = ?, not_after = ?, issued_at = ? WHERE serial_hex = ? AND status = ?")) {
+        ps.setString(1, CertificateStatus.ISSUED.name());
+        ps.setString(2, Base64.getEncoder().encodeToString(certificateDer));
+        ps.setLong(3, notBefore.toEpochMilli());
+        ps.setLong(4, notAfter.toEpochMilli());
+        ps.setLong(5, clock.millis());
+        ps.setString(6, serial);
+        ps.setString(7, CertificateStatus.RESERVED.name());
+        if (ps.executeUpdate() == 1) {
+          return null;
+        }
+      }
+      String actual = select(c, serial).map(rec -> "it is " + rec.status()).orElse("it was never reserved");
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR,
+          "cannot store certificate with serial " + serial + " as issued: " + actual);
+    });
+  }
+
+  @Override
+  public Optional<CertificateRecord> find(BigInteger serial) {
+    String hex = SerialHex.of(serial);
+    return db.read("reading certificate " + hex, c -> select(c, hex));
+  }
+
+  @Override
+  public List<CertificateRecord> listByStatus(CertificateStatus status) {
+    return db.read("listing " + status + " certificates", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + COLUMNS + " FROM certificate WHERE status = ? ORDER BY reserved_at, serial_hex")) {
+        ps.setString(1, status.name());
+        List<CertificateRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(map(rs));
+          }
+        }
+        return List.copyOf(out);
+      }
+    });
+  }
+
+  @Override
+  public RevocationResult revoke(BigInteger serialNumber, RevocationReason reason, Optional<Instant> invalidityDate,
+      Instant revokedAt) {
+    String serial = SerialHex.of(serialNumber);
+    Objects.requireNonNull(reason);
+    Objects.requireNonNull(invalidityDate);
+    Objects.requireNonNull(revokedAt);
+    return db.write("revoking serial " + serial, c -> {
+      Optional<CertificateRecord> current = select(c, serial);
+      if (current.isEmpty()) {
+        return new RevocationResult.UnknownSerial();
+      }
+      if (current.get().revocation().isPresent()) {
+        return new RevocationResult.AlreadyRevoked(current.get().revocation().get());
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE certificate SET status = ?, revoked_at = ?,"
+          + " revocation_reason = ?, invalidity_date = ? WHERE serial_hex = ? AND status <> ?")) {
+        ps.setString(1, CertificateStatus.REVOKED.name());
+        ps.setLong(2, revokedAt.toEpochMilli());
+        ps.setInt(3, reason.code());
+        Jdbc.setOptionalLong(ps, 4, invalidityDate.map(Instant::toEpochMilli));
+        ps.setString(5, serial);
+        ps.setString(6, CertificateStatus.REVOKED.name());
+        ps.executeUpdate();
+      }
+      return new RevocationResult.Revoked(select(c, serial).orElseThrow());
+    });
+  }
+
+  private static Optional<CertificateRecord> select(Connection c, String serial) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM certificate WHERE serial_hex = ?")) {
+      ps.setString(1, serial);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static CertificateRecord map(ResultSet rs) throws SQLException {
+    Optional<Instant> revokedAt = Jdbc.optionalInstant(rs, "revoked_at");
+    Optional<Revocation> revocation = revokedAt.isEmpty() ? Optional.empty()
+        : Optional.of(new Revocation(RevocationReason.ofCode(rs.getInt("revocation_reason")),
+            Jdbc.optionalInstant(rs, "invalidity_date"), revokedAt.get()));
+    String der = rs.getString("der_b64");
+    return new CertificateRecord(
+        SerialHex.parse(rs.getString("serial_hex")),
+        CertificateStatus.valueOf(rs.getString("status")),
+        Jdbc.optionalLong(rs, "request_id"),
+        rs.getString("profile_id"),
+        rs.getString("subject_dn"),
+        Base64.getDecoder().decode(rs.getString("tbs_b64")),
+        der == null ? Optional.empty() : Optional.of(Base64.getDecoder().decode(der)),
+        Jdbc.optionalInstant(rs, "not_before"),
+        Jdbc.optionalInstant(rs, "not_after"),
+        Instant.ofEpochMilli(rs.getLong("reserved_at")),
+        Jdbc.optionalInstant(rs, "issued_at"),
+        revocation);
+  }
+}

@@ -1,0 +1,26 @@
+package org.p11ca.ca.repository;
+
+import java.math.BigInteger;
+import java.util.Locale;
+
+/** The one stored form of a serial: lowercase hex without leading zeros, so equal serials are equal strings. */
+final class SerialHex {
+
+  /** RFC 5280 section 4.1.2.2: a positive integer of at most 20 octets. */
+  private static final int MAX_BITS = 160;
+
+  private SerialHex() {
+  }
+
+  static String of(BigInteger serial) {
+    if (serial.signum() <= 0 || serial.bitLength() > MAX_BITS) {
+      throw new IllegalArgumentException("a serial must be positive and at most 20 octets (RFC 5280 4.1.2.2), not "
+          + serial.toString(16));
+    }
+    return serial.toString(16).toLowerCase(Locale.ROOT);
+  }
+
+  static BigInteger parse(String hex) {
+    return new BigInteger(hex, 16);
+  }
+}

@@ -1,0 +1,399 @@
+package org.p11ca.ca.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.hsm.Backend;
+import org.p11ca.hsm.EcCurve;
+import org.p11ca.hsm.KeyAttributes;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.KeyPairSpec;
+import org.p11ca.hsm.KeyUsage;
+import org.p11ca.hsm.ObjectId;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.pkcs11.Pkcs11Library;
+import org.p11ca.hsm.testing.SoftHsm;
+
+/** The audit log against a real SoftHSM2 token holding the audit key. */
+class AuditLogTest {
+
+  /** Lines of a log of 12 events under {@link #EVERY_FIVE}: checkpoints at lines 6, 12 and (close) 15. */
+  private static final CheckpointPolicy EVERY_FIVE = new CheckpointPolicy(5, Duration.ofHours(1), false);
+  private static final Pattern LINE = Pattern.compile(
+      "\\d+\\|\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\|[0-9a-f]{64}\\|\\[AuditEvent=[A-Z_]+\\].*\\|[0-9a-f]{64}");
+
+  private static Token token;
+  private static AuditSigner signer;
+  private static PublicKey auditPublicKey;
+
+  @TempDir
+  Path dir;
+
+  private Path log;
+  private MutableClock clock;
+
+  @BeforeAll
+  static void auditKeyOnToken() {
+    SoftHsm.TestToken t = SoftHsm.createToken("audit");
+    token = Pkcs11Library.open(t.config(Backend.IAIK));
+    KeyHandle key = token.generateKeyPair(new KeyPairSpec.Ec(EcCurve.P256),
+        KeyAttributes.persistent("audit", ObjectId.parseHex("a1"), KeyUsage.SIGN));
+    signer = AuditSigner.of(token, key);
+    auditPublicKey = token.publicKey(key);
+  }
+
+  @AfterAll
+  static void closeToken() {
+    if (token != null) {
+      token.close();
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    log = dir.resolve("audit").resolve("ca-audit.log");
+    clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
+  }
+
+  private static AuditEvent event(int i) {
+    return new AuditEvent.CertRequestProcessed("Signer Christina Fu", Outcome.SUCCESS, 80 + i,
+        Optional.of(BigInteger.valueOf(40 + i)), Optional.empty());
+  }
+
+  /** Twelve events and a close: 15 lines, checkpoints at 6, 12 and 15. */
+  private void writeTwelveEvents() {
+    try (AuditLog audit = AuditLog.open(log, signer, EVERY_FIVE, clock)) {
+      for (int i = 1; i <= 12; i++) {
+        audit.append(event(i));
+        clock.advance(Duration.ofMillis(250));
+      }
+    }
+  }
+
+  private VerificationResult verify() {
+    return AuditLogVerifier.verify(log, auditPublicKey);
+  }
+
+  private List<String> lines() throws IOException {
+    String content = Files.readString(log, StandardCharsets.UTF_8);
+    List<String> out = new ArrayList<>(List.of(content.split("\n", -1)));
+    assertEquals("", out.remove(out.size() - 1), "log ends with a line feed");
+    return out;
+  }
+
+  private void rewrite(List<String> lines) throws IOException {
+    Files.writeString(log, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+  }
+
+  private static void assertBrokenAt(long line, String reasonPart, VerificationResult result) {
+    VerificationResult.Broken broken = assertInstanceOf(VerificationResult.Broken.class, result);
+    assertEquals(line, broken.lineNumber(), broken.reason());
+    assertTrue(broken.reason().contains(reasonPart), broken.reason());
+  }
+
+  // ---- writing ----
+
+  @Test
+  void cleanLog_verifiesIntact() {
+    writeTwelveEvents();
+    assertEquals(new VerificationResult.Intact(12, 3, 0), verify());
+    assertEquals(Optional.empty(), ((VerificationResult.Intact) verify()).warning());
+  }
+
+  @Test
+  void lines_haveTheDocumentedFormat() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    assertEquals(15, lines.size());
+    for (String line : lines) {
+      assertTrue(LINE.matcher(line).matches(), line);
+    }
+    assertTrue(lines.get(0).startsWith("1|2026-01-15T10:00:00Z|" + "0".repeat(64) + "|[AuditEvent="
+        + "CERT_REQUEST_PROCESSED][SubjectID=Signer Christina Fu][Outcome=Success][ReqID=81][CertSerialNum=41]|"),
+        lines.get(0));
+    assertTrue(lines.get(5).contains("|[AuditEvent=AUDIT_LOG_CHECKPOINT][Outcome=Success][SignAlg=ECDSA_SHA256]"
+        + "[KeyID=a1][Sig="), lines.get(5));
+    // Each line's prev is the hash that ends the line before.
+    for (int i = 1; i < lines.size(); i++) {
+      String before = lines.get(i - 1);
+      assertEquals(before.substring(before.length() - 64), lines.get(i).split("\\|")[2]);
+    }
+  }
+
+  @Test
+  void close_writesAFinalCheckpoint() throws IOException {
+    try (AuditLog audit = AuditLog.open(log, signer, CheckpointPolicy.defaults(), clock)) {
+      audit.append(event(1));
+      audit.append(event(2));
+    }
+    List<String> lines = lines();
+    assertEquals(3, lines.size());
+    assertTrue(lines.get(2).startsWith("3|") && lines.get(2).contains("[AuditEvent=AUDIT_LOG_CHECKPOINT]"));
+    assertEquals(new VerificationResult.Intact(2, 1, 0), verify());
+  }
+
+  @Test
+  void checkpoint_isDueAfterTheInterval() throws IOException {
+    try (AuditLog audit = AuditLog.open(log, signer, new CheckpointPolicy(1000, Duration.ofMinutes(1), false),
+        clock)) {
+      audit.append(event(1));
+      clock.advance(Duration.ofMinutes(2));
+      audit.append(event(2));
+      List<String> lines = lines();
+      assertEquals(3, lines.size());
+      assertTrue(lines.get(2).contains("[AuditEvent=AUDIT_LOG_CHECKPOINT]"));
+      assertEquals(new VerificationResult.Intact(2, 1, 0), verify());
+    }
+  }
+
+  @Test
+  void concurrentAppends_keepOneValidChain() throws Exception {
+    int threads = 8;
+    int perThread = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (AuditLog audit = AuditLog.open(log, signer, new CheckpointPolicy(7, Duration.ofHours(1), false), clock)) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int offset = t * perThread;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perThread; i++) {
+            audit.append(event(offset + i));
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    VerificationResult.Intact intact = assertInstanceOf(VerificationResult.Intact.class, verify());
+    assertEquals(threads * perThread, intact.records());
+    assertEquals(0, intact.unsignedTail());
+    assertEquals(46, intact.checkpoints()); // 320 / 7 = 45 on the way, one more on close
+  }
+
+  @Test
+  void reopen_continuesTheChain() throws IOException {
+    try (AuditLog audit = AuditLog.open(log, signer, CheckpointPolicy.defaults(), clock)) {
+      audit.append(event(1));
+      audit.append(event(2));
+      audit.append(event(3));
+    }
+    try (AuditLog audit = AuditLog.open(log, signer, CheckpointPolicy.defaults(), clock)) {
+      assertEquals(4, audit.lastSequenceNumber());
+      audit.append(event(4));
+      audit.append(event(5));
+    }
+    assertEquals(new VerificationResult.Intact(5, 2, 0), verify());
+    assertTrue(lines().get(4).startsWith("5|"));
+  }
+
+  @Test
+  void reopen_afterACrash_signsTheUnsignedTailOnClose() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    rewrite(lines.subList(0, 14)); // as if the process died before its final checkpoint
+    try (AuditLog audit = AuditLog.open(log, signer, EVERY_FIVE, clock)) {
+      assertEquals(14, audit.lastSequenceNumber());
+    }
+    assertEquals(new VerificationResult.Intact(12, 3, 0), verify());
+  }
+
+  @Test
+  void reopen_tamperedLog_isRefused() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    lines.set(3, replaceOnce(lines.get(3), "[ReqID=84]", "[ReqID=85]"));
+    rewrite(lines);
+    CaException e = assertThrows(CaException.class, () -> AuditLog.open(log, signer, EVERY_FIVE, clock));
+    assertTrue(e.detail().contains("line 4"), e.detail());
+  }
+
+  @Test
+  void append_afterClose_fails() {
+    AuditLog audit = AuditLog.open(log, signer, EVERY_FIVE, clock);
+    audit.close();
+    assertThrows(IllegalStateException.class, () -> audit.append(event(1)));
+  }
+
+  // ---- tampering, each found at the right line ----
+
+  @Test
+  void editedCharacterInAMiddleLine_isFoundAtThatLine() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    lines.set(7, replaceOnce(lines.get(7), "Signer Christina Fu", "Signer Christina Fv"));
+    rewrite(lines);
+    assertBrokenAt(8, "edited", verify());
+  }
+
+  @Test
+  void deletedLine_isFoundWhereItWas() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    lines.remove(7);
+    rewrite(lines);
+    assertBrokenAt(8, "sequence number 9 where 8", verify());
+  }
+
+  @Test
+  void swappedLines_areFoundAtTheFirst() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    Collections.swap(lines, 7, 8);
+    rewrite(lines);
+    assertBrokenAt(8, "sequence number 9 where 8", verify());
+  }
+
+  @Test
+  void editedLineWithTheWholeChainRecomputed_isFoundByTheNextCheckpointSignature() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    lines.set(7, replaceOnce(lines.get(7), "[ReqID=87]", "[ReqID=99]"));
+    rewrite(rechain(lines, Optional.empty(), 8));
+    assertBrokenAt(12, "signature", verify());
+  }
+
+  @Test
+  void checkpointSignatureReplaced_isFoundAtTheCheckpoint() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    String cp = lines.get(11);
+    lines.set(11, cp.replaceFirst("\\[Sig=[^\\]]+\\]", "[Sig=" + Base64.getEncoder().encodeToString(new byte[70])
+        + "]"));
+    rewrite(lines);
+    assertBrokenAt(12, "edited", verify());
+  }
+
+  @Test
+  void checkpointForgedWithAnotherKeyAndChainRecomputed_isFoundAtTheCheckpoint() throws Exception {
+    writeTwelveEvents();
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair attacker = g.generateKeyPair();
+    List<String> lines = lines();
+    lines.set(7, replaceOnce(lines.get(7), "[ReqID=87]", "[ReqID=99]"));
+    rewrite(rechain(lines, Optional.of(attacker), 8));
+    assertBrokenAt(12, "signature does not verify", verify());
+    // Under the attacker's own key the forged checkpoints verify, and the first one they did not forge fails.
+    assertBrokenAt(6, "signature", AuditLogVerifier.verify(log, attacker.getPublic()));
+  }
+
+  @Test
+  void wrongPublicKey_failsAtTheFirstCheckpoint() throws Exception {
+    writeTwelveEvents();
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    assertBrokenAt(6, "signature", AuditLogVerifier.verify(log, g.generateKeyPair().getPublic()));
+  }
+
+  @Test
+  void tailCutAfterTheLastCheckpoint_isIntactWithAWarning() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    rewrite(lines.subList(0, 14)); // the final checkpoint removed
+    VerificationResult.Intact intact = assertInstanceOf(VerificationResult.Intact.class, verify());
+    assertEquals(new VerificationResult.Intact(12, 2, 2), intact);
+    assertEquals(Optional.of("2 records after the last signed checkpoint"), intact.warning());
+  }
+
+  @Test
+  void lastLineCutShort_isBroken() throws IOException {
+    writeTwelveEvents();
+    String content = Files.readString(log, StandardCharsets.UTF_8);
+    Files.writeString(log, content.substring(0, content.length() - 10), StandardCharsets.UTF_8);
+    assertBrokenAt(15, "incomplete last line", verify());
+  }
+
+  @Test
+  void emptyLog_isIntact() throws IOException {
+    Files.createDirectories(log.getParent());
+    Files.writeString(log, "");
+    assertEquals(new VerificationResult.Intact(0, 0, 0), verify());
+  }
+
+  @Test
+  void failureReasonText_isLoggedEscapedAndVerifies() throws IOException {
+    try (AuditLog audit = AuditLog.open(log, signer, EVERY_FIVE, clock)) {
+      audit.append(new AuditEvent.AuthFailure("CN=x", "CMCUserSignedAuth", "bad signature]\n[Outcome=Success"));
+    }
+    List<String> lines = lines();
+    assertEquals(2, lines.size());
+    assertTrue(lines.get(0).contains("[Info=bad signature\\]\\n\\[Outcome=Success]"), lines.get(0));
+    assertEquals(new VerificationResult.Intact(1, 1, 0), verify());
+  }
+
+  /**
+   * What an attacker with write access can do: recompute every hash after an edit. Checkpoints keep their old
+   * signatures, or those after the edited line {@code editedSeq} are re-signed with the attacker's key.
+   */
+  private static List<String> rechain(List<String> lines, Optional<KeyPair> resignWith, long editedSeq) {
+    List<String> out = new ArrayList<>();
+    byte[] head = AuditLine.GENESIS;
+    for (String s : lines) {
+      AuditLine old = AuditLine.parse(s).orElseThrow();
+      String text = old.text();
+      if (old.isCheckpoint() && resignWith.isPresent() && old.seq() > editedSeq) {
+        text = AuditLine.checkpointText("ECDSA_SHA256", "a1", Base64.getEncoder().encodeToString(
+            softwareSign(resignWith.get(), AuditLine.checkpointSignedBytes(old.seq(), old.time(), head))));
+      }
+      AuditLine line = AuditLine.next(old.seq(), old.time(), head, text);
+      String formatted = line.format();
+      out.add(formatted.substring(0, formatted.length() - 1));
+      head = line.hash();
+    }
+    return out;
+  }
+
+  private static String replaceOnce(String line, String from, String to) {
+    assertTrue(line.contains(from), line);
+    return line.replace(from, to);
+  }
+
+  private static byte[] softwareSign(KeyPair key, byte[] data) {
+    try {
+      Signature s = Signature.getInstance("SHA256withECDSA");
+      s.initSign(key.getPrivate());
+      s.update(data);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

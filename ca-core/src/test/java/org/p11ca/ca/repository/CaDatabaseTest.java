@@ -1,0 +1,81 @@
+package org.p11ca.ca.repository;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaDatabaseTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void openSqlite_emptyDirectory_createsFileAndAppliesMigrations() throws SQLException {
+    try (CaDatabase db = CaDatabase.openSqlite(dir.resolve("data"))) {
+      assertTrue(Files.isRegularFile(dir.resolve("data").resolve(CaDatabase.SQLITE_FILE)));
+      assertEquals(List.of("agent_role", "cert_request", "certificate"), userTables(db));
+      assertEquals(List.of("1"), appliedVersions(db));
+    }
+  }
+
+  @Test
+  void openSqlite_reopened_appliesNothingTwice() throws SQLException {
+    CaDatabase.openSqlite(dir).close();
+    try (CaDatabase db = CaDatabase.openSqlite(dir)) {
+      assertEquals(List.of("1"), appliedVersions(db));
+      assertEquals(List.of("agent_role", "cert_request", "certificate"), userTables(db));
+    }
+  }
+
+  @Test
+  void openSqlite_connections_useWalFullSyncForeignKeysAndBusyTimeout() throws SQLException {
+    try (CaDatabase db = CaDatabase.openSqlite(dir); Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      assertEquals("wal", pragma(s, "journal_mode"));
+      assertEquals("2", pragma(s, "synchronous")); // 2 = FULL
+      assertEquals("1", pragma(s, "foreign_keys"));
+      assertEquals("10000", pragma(s, "busy_timeout"));
+    }
+  }
+
+  private static String pragma(Statement s, String name) throws SQLException {
+    try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static List<String> userTables(CaDatabase db) throws SQLException {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
+            + " AND name NOT LIKE 'sqlite_%' AND name <> 'flyway_schema_history' ORDER BY name")) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
+  }
+
+  private static List<String> appliedVersions(CaDatabase db) throws SQLException {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1"
+            + " AND version IS NOT NULL ORDER BY installed_rank")) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
+  }
+}
