@@ -1,5 +1,14 @@
 package org.p11ca.ca.issuance;
 
+import java.math.BigInteger;
+import java.util.Date;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -40,8 +49,28 @@ record CertificateDraft(String profileId, X500Name subject, SubjectPublicKeyInfo
     return new CertificateDraft(profile.id(), subject, request.publicKey(), notBefore, notAfter, extensions);
   }
 
-  CertificateIntent intent() {
-    return new CertificateIntent(profileId, subject, publicKey, notBefore, notAfter);
+  /** The TBSCertificate under {@code serial}, signed with {@code signatureAlgorithm}: the bytes the token signs. */
+  TBSCertificate tbsCertificate(X500Name issuer, BigInteger serial, AlgorithmIdentifier signatureAlgorithm) {
+    V3TBSCertificateGenerator g = new V3TBSCertificateGenerator();
+    g.setSerialNumber(new ASN1Integer(serial));
+    g.setSignature(signatureAlgorithm);
+    g.setIssuer(issuer);
+    // Time picks UTCTime before 2050 and GeneralizedTime after, as RFC 5280 4.1.2.5 requires.
+    g.setStartDate(new Time(Date.from(notBefore)));
+    g.setEndDate(new Time(Date.from(notAfter)));
+    g.setSubject(subject);
+    g.setSubjectPublicKeyInfo(publicKey);
+    g.setExtensions(new Extensions(extensions.toArray(Extension[]::new)));
+    return g.generateTBSCertificate();
+  }
+
+  CertificateIntent intent(TBSCertificate tbs) {
+    try {
+      return new CertificateIntent(profileId, subject, publicKey, notBefore, notAfter,
+          tbs.getEncoded(ASN1Encoding.DER));
+    } catch (java.io.IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode the TBSCertificate", e);
+    }
   }
 
   private static X500Name issuedSubject(Profile profile, X500Name approved) {

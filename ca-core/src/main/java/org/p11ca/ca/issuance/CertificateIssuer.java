@@ -3,18 +3,20 @@ package org.p11ca.ca.issuance;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Date;
+import java.io.IOException;
 import java.util.Objects;
-import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertException;
-import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.RuntimeOperatorException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
@@ -84,34 +86,40 @@ public final class CertificateIssuer {
    */
   public IssuedCertificate issue(ApprovedRequest request) {
     CertificateDraft draft = CertificateDraft.prepare(request, ca, clock.instant());
-    BigInteger serial = reserveSerial(draft.intent());
-    X509CertificateHolder cert = sign(draft, serial);
+    TokenContentSigner signer = new TokenContentSigner(token, caKey, algorithm);
+    Reserved reserved = reserveSerial(draft, signer);
+    X509CertificateHolder cert = sign(reserved.tbs(), signer);
     requireValidSignature(cert);
-    return new IssuedCertificate(cert, serial);
+    reservation.issued(reserved.serial(), cert);
+    return new IssuedCertificate(cert, reserved.serial());
   }
 
-  private BigInteger reserveSerial(CertificateIntent intent) {
+  private record Reserved(BigInteger serial, TBSCertificate tbs) {
+  }
+
+  /** Draws serials until one is free, recording under it the exact TBSCertificate about to be signed. */
+  private Reserved reserveSerial(CertificateDraft draft, TokenContentSigner signer) {
     for (int draw = 0; draw < MAX_SERIAL_DRAWS; draw++) {
       BigInteger serial = serialNumbers.next();
-      if (reservation.reserve(serial, intent)) {
-        return serial;
+      TBSCertificate tbs = draft.tbsCertificate(ca.subject(), serial, signer.getAlgorithmIdentifier());
+      if (reservation.reserve(serial, draft.intent(tbs))) {
+        return new Reserved(serial, tbs);
       }
     }
     throw new CaException(FailInfo.INTERNAL_CA_ERROR,
         "no unused serial number after " + MAX_SERIAL_DRAWS + " random draws");
   }
 
-  private X509CertificateHolder sign(CertificateDraft draft, BigInteger serial) {
-    X509v3CertificateBuilder builder = new X509v3CertificateBuilder(ca.subject(), serial,
-        Date.from(draft.notBefore()), Date.from(draft.notAfter()), draft.subject(), draft.publicKey());
+  /** Signs exactly the reserved TBSCertificate, so the stored intent and the issued certificate cannot differ. */
+  private static X509CertificateHolder sign(TBSCertificate tbs, TokenContentSigner signer) {
     try {
-      for (Extension e : draft.extensions()) {
-        builder.addExtension(e);
-      }
-      return builder.build(new TokenContentSigner(token, caKey, algorithm));
-    } catch (CertIOException e) {
-      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode the certificate's extensions", e);
-    } catch (HsmException | RuntimeOperatorException e) {
+      signer.getOutputStream().write(tbs.getEncoded(ASN1Encoding.DER));
+      byte[] signature = signer.getSignature();
+      return new X509CertificateHolder(Certificate.getInstance(
+          new DERSequence(new ASN1Encodable[] {tbs, signer.getAlgorithmIdentifier(), new DERBitString(signature)})));
+    } catch (IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode the certificate", e);
+    } catch (HsmException e) {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the token could not sign the certificate", e);
     }
   }

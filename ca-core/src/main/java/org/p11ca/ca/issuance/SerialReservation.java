@@ -15,4 +15,7 @@ public interface SerialReservation {
    * @return false when the serial is already taken (the issuer then draws another); true once it is reserved
    */
   boolean reserve(BigInteger serial, CertificateIntent intent);
+
+  /** Records the signed, verified certificate of a reserved serial. */
+  void issued(BigInteger serial, org.bouncycastle.cert.X509CertificateHolder certificate);
 }

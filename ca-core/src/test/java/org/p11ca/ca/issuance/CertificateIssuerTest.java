@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.math.BigInteger;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -293,12 +294,19 @@ class CertificateIssuerTest {
   }
 
   @Test
-  void reservationRecordsTheIntentBeforeSigning() {
+  void reservationRecordsTheIntentBeforeSigning() throws Exception {
     InMemorySerialReservation reservation = new InMemorySerialReservation();
     IssuedCertificate issued = issuer(reservation, new SerialNumbers(new SecureRandom()), NOW).issue(userSigned());
     CertificateIntent intent = reservation.reserved().get(issued.serial());
-    assertEquals(new CertificateIntent("caFullCMCUserSignedCert", SIGNER, rsa2048,
-        Instant.parse("2026-01-15T10:00:00Z"), CA_END), intent);
+    assertEquals("caFullCMCUserSignedCert", intent.profileId());
+    assertEquals(SIGNER, intent.subject());
+    assertEquals(rsa2048, intent.publicKey());
+    assertEquals(Instant.parse("2026-01-15T10:00:00Z"), intent.notBefore());
+    assertEquals(CA_END, intent.notAfter());
+    // What was recorded before signing is byte for byte what the token signed.
+    assertArrayEquals(intent.tbsCertificate(), issued.cert().toASN1Structure().getTBSCertificate()
+        .getEncoded());
+    assertEquals(issued.cert(), reservation.issued().get(issued.serial()));
   }
 
   @Test
@@ -316,7 +324,17 @@ class CertificateIssuerTest {
 
   @Test
   void issuerGivesUpAfterBoundedSerialCollisions() {
-    SerialReservation alwaysTaken = (serial, intent) -> false;
+    SerialReservation alwaysTaken = new SerialReservation() {
+      @Override
+      public boolean reserve(BigInteger serial, CertificateIntent intent) {
+        return false;
+      }
+
+      @Override
+      public void issued(BigInteger serial, X509CertificateHolder certificate) {
+        throw new AssertionError("nothing can be issued without a reserved serial");
+      }
+    };
     CaException e = assertThrows(CaException.class,
         () -> issuer(alwaysTaken, new SerialNumbers(new SecureRandom()), NOW).issue(userSigned()));
     assertEquals(FailInfo.INTERNAL_CA_ERROR, e.failInfo());

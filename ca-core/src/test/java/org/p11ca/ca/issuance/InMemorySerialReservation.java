@@ -8,12 +8,25 @@ import java.util.Map;
 final class InMemorySerialReservation implements SerialReservation {
 
   private final Map<BigInteger, CertificateIntent> reserved = new LinkedHashMap<>();
+  private final Map<BigInteger, org.bouncycastle.cert.X509CertificateHolder> issued = new LinkedHashMap<>();
   private int attempts;
 
   @Override
   public synchronized boolean reserve(BigInteger serial, CertificateIntent intent) {
     attempts++;
     return reserved.putIfAbsent(serial, intent) == null;
+  }
+
+  @Override
+  public synchronized void issued(BigInteger serial, org.bouncycastle.cert.X509CertificateHolder certificate) {
+    if (!reserved.containsKey(serial)) {
+      throw new AssertionError("issued serial " + serial + " was never reserved");
+    }
+    issued.put(serial, certificate);
+  }
+
+  synchronized Map<BigInteger, org.bouncycastle.cert.X509CertificateHolder> issued() {
+    return Map.copyOf(issued);
   }
 
   synchronized Map<BigInteger, CertificateIntent> reserved() {

@@ -1,0 +1,42 @@
+package org.p11ca.ca.issuance;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+import org.p11ca.ca.repository.CertificateReservation;
+import org.p11ca.ca.repository.CertificateStore;
+
+/**
+ * Issuance's serial reservation over the repository: the database's unique constraint decides collisions, and the
+ * row holds the exact TBSCertificate before the token signs it, so a crash after signing leaves a revocable serial.
+ */
+public final class StoredSerialReservation implements SerialReservation {
+
+  private final CertificateStore store;
+
+  public StoredSerialReservation(CertificateStore store) {
+    this.store = Objects.requireNonNull(store);
+  }
+
+  @Override
+  public boolean reserve(BigInteger serial, CertificateIntent intent) {
+    // The request id joins here once the CMC facade records requests before issuing (issue [2]).
+    return store.reserve(new CertificateReservation(serial, Optional.empty(), intent.profileId(),
+        intent.subject().toString(), intent.tbsCertificate()));
+  }
+
+  @Override
+  public void issued(BigInteger serial, X509CertificateHolder certificate) {
+    try {
+      store.markIssued(serial, certificate.getEncoded(), certificate.getNotBefore().toInstant(),
+          certificate.getNotAfter().toInstant());
+    } catch (IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode issued certificate " + serial.toString(16),
+          e);
+    }
+  }
+}
