@@ -12,6 +12,7 @@ import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -24,7 +25,7 @@ import org.p11ca.ca.profile.SubjectNamePolicy;
  * Everything of a certificate but its serial and signature, decided from an approved request, the profile and the
  * CA certificate. {@link #prepare} is pure: it reads no clock and touches no token.
  */
-record CertificateDraft(String profileId, X500Name subject, SubjectPublicKeyInfo publicKey, Instant notBefore,
+record CertificateDraft(Optional<Long> requestId, String profileId, X500Name subject, SubjectPublicKeyInfo publicKey, Instant notBefore,
     Instant notAfter, List<Extension> extensions) {
 
   CertificateDraft {
@@ -46,7 +47,7 @@ record CertificateDraft(String profileId, X500Name subject, SubjectPublicKeyInfo
     Instant wanted = notBefore.plus(profile.validity());
     Instant notAfter = wanted.isAfter(ca.notAfter()) ? ca.notAfter() : wanted;
     List<Extension> extensions = CertificateExtensions.forRequest(request, ca);
-    return new CertificateDraft(profile.id(), subject, request.publicKey(), notBefore, notAfter, extensions);
+    return new CertificateDraft(request.requestId(), profile.id(), subject, request.publicKey(), notBefore, notAfter, extensions);
   }
 
   /** The TBSCertificate under {@code serial}, signed with {@code signatureAlgorithm}: the bytes the token signs. */
@@ -66,7 +67,7 @@ record CertificateDraft(String profileId, X500Name subject, SubjectPublicKeyInfo
 
   CertificateIntent intent(TBSCertificate tbs) {
     try {
-      return new CertificateIntent(profileId, subject, publicKey, notBefore, notAfter,
+      return new CertificateIntent(requestId, profileId, subject, publicKey, notBefore, notAfter,
           tbs.getEncoded(ASN1Encoding.DER));
     } catch (java.io.IOException e) {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode the TBSCertificate", e);

@@ -94,6 +94,16 @@ public final class CertificateIssuer {
     return new IssuedCertificate(cert, reserved.serial());
   }
 
+  /**
+   * Checks {@code request} against the profile and the CA exactly as {@link #issue} will (key constraints, subject
+   * policy, extensions, CA validity), without reserving or signing anything.
+   *
+   * @throws CaException as {@link #issue} does for a request that breaks the profile
+   */
+  public void check(ApprovedRequest request) {
+    CertificateDraft.prepare(request, ca, clock.instant());
+  }
+
   private record Reserved(BigInteger serial, TBSCertificate tbs) {
   }
 

@@ -3,7 +3,6 @@ package org.p11ca.ca.issuance;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Objects;
-import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
@@ -24,8 +23,7 @@ public final class StoredSerialReservation implements SerialReservation {
 
   @Override
   public boolean reserve(BigInteger serial, CertificateIntent intent) {
-    // The request id joins here once the CMC facade records requests before issuing (issue [2]).
-    return store.reserve(new CertificateReservation(serial, Optional.empty(), intent.profileId(),
+    return store.reserve(new CertificateReservation(serial, intent.requestId(), intent.profileId(),
         intent.subject().toString(), intent.tbsCertificate()));
   }
 

@@ -34,6 +34,16 @@ public sealed interface CmcReply {
     }
   }
 
+  /**
+   * The CA itself cannot answer now (token, database or audit log failing): HTTP 503 with the reason, the cause in
+   * the CA's log. Nothing was signed for a request whose row is still PENDING.
+   */
+  record Unavailable(String reason) implements CmcReply {
+    public Unavailable {
+      Objects.requireNonNull(reason);
+    }
+  }
+
   /** Not a CMC request (bad DER, truncated, wrong content type): nothing to answer in CMC, so HTTP 400. */
   record Unreadable(String reason) implements CmcReply {
     public Unreadable {

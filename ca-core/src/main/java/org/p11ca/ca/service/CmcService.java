@@ -1,32 +1,258 @@
 package org.p11ca.ca.service;
 
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.p11ca.ca.audit.AuditEvent;
 import org.p11ca.ca.audit.AuditLog;
+import org.p11ca.ca.cmc.CmcObjectIds;
+import org.p11ca.ca.cmc.CmcRequest;
+import org.p11ca.ca.cmc.CmcRequestParser;
+import org.p11ca.ca.cmc.CmcResponseBuilder;
+import org.p11ca.ca.cmc.CmcStatus;
+import org.p11ca.ca.cmc.CmcStatusInfo;
+import org.p11ca.ca.cmc.Control;
+import org.p11ca.ca.cmc.PkiData;
+import org.p11ca.ca.cmc.SimplePkiResponseEncoder;
+import org.p11ca.ca.cmc.TaggedRequest;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+import org.p11ca.ca.issuance.CertificateIssuer;
+import org.p11ca.ca.issuance.IssuedCertificate;
+import org.p11ca.ca.issuance.StoredSerialReservation;
+import org.p11ca.ca.profile.Profile;
 import org.p11ca.ca.profile.Profiles;
+import org.p11ca.ca.profile.SubjectNamePolicy;
+import org.p11ca.ca.proof.SignerCertificateCheck;
 import org.p11ca.ca.repository.AgentStore;
 import org.p11ca.ca.repository.CertificateStore;
 import org.p11ca.ca.repository.RequestStore;
 
-/** The CMC facade (being written). */
+/**
+ * The CMC facade: a submission in, a reply out. It parses, authenticates the signer, authorizes the endpoint and
+ * profile, runs each certification request through {@link Enrollment}, and answers with a Full PKI Response signed
+ * on the token (a certs-only Simple PKI Response for a successful Simple PKI Request, RFC 5272 section 4.1).
+ * Thread safe: everything it holds is.
+ */
 public final class CmcService implements CmcAuthority {
 
+  private static final System.Logger LOG = System.getLogger(CmcService.class.getName());
+
+  static final String PROFILE_ACL = "certServer.ee.profile";
+  static final String SUBMIT = "submit";
+  static final String OPERATOR_AUTH = "TokenOperator";
+
+  /**
+   * Controls this CA acts on or may ignore. The identity-proof controls are bypassed in requests signed with a
+   * certificate (the signature is the stronger proof, second seed page); RFC 5272 section 3.2.1.2 requires any other
+   * control to fail the whole message with badRequest.
+   */
+  private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CONTROLS = Set.of(CmcObjectIds.SENDER_NONCE,
+      CmcObjectIds.TRANSACTION_ID, CmcObjectIds.IDENTIFICATION, CmcObjectIds.IDENTITY_PROOF_V2,
+      CmcObjectIds.POP_LINK_RANDOM, CmcObjectIds.POP_LINK_WITNESS_V2, CmcObjectIds.REG_INFO);
+
   private final CaSigner ca;
+  private final Profiles profiles;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final SignerAuthentication authentication;
+  private final Enrollment enrollment;
 
   public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
       AgentStore agents, AuditLog audit, Clock clock) {
     this.ca = Objects.requireNonNull(ca);
+    this.profiles = Objects.requireNonNull(profiles);
+    this.audit = Objects.requireNonNull(audit);
+    this.clock = Objects.requireNonNull(clock);
+    CertificateIssuer issuer = new CertificateIssuer(ca.token(), ca.key(), ca.algorithm(), ca.certificate(),
+        new StoredSerialReservation(certificates), clock);
+    this.authentication = new SignerAuthentication(ca.certificate(),
+        new SignerCertificateCheck(ca.certificate(), certificates, clock), certificates, agents, audit);
+    this.enrollment = new Enrollment(issuer, requests, audit);
   }
 
   @Override
   public CmcReply handle(CmcSubmission submission) {
-    throw new UnsupportedOperationException("in progress");
+    try {
+      return submission.endpoint().simple() ? simple(submission) : full(submission);
+    } catch (CaException e) {
+      // Only the CA's own failures get here (database, audit log, token): the request was fine, the CA was not.
+      LOG.log(Level.ERROR, "cannot answer a CMC request on " + submission.endpoint().path() + ": " + e.detail(), e);
+      return new CmcReply.Unavailable(e.detail());
+    }
   }
 
   @Override
   public List<X509CertificateHolder> caChain() {
     return ca.chain();
+  }
+
+  /**
+   * Issues a certificate for a PKCS#10 on an operator's say-so: the operator is whoever opened the CA token, so the
+   * request is authenticated by that, and audited under {@code operator}. For bootstrapping the first signer and
+   * agent certificates, and the server's own TLS certificate.
+   *
+   * @throws CaException with the fail reason when the profile refuses the request
+   */
+  public IssuedCertificate enrollByOperator(PKCS10CertificationRequest csr, String profileId, String operator) {
+    audit.append(new AuditEvent.AuthSuccess(operator, OPERATOR_AUTH));
+    TaggedRequest request = new TaggedRequest.Pkcs10(1, csr);
+    Enrollment.Requester requester = new Enrollment.Requester(operator, Optional.empty());
+    Optional<Profile> profile = profiles.find(profileId);
+    Enrollment.Result result = profile.isPresent()
+        ? enrollment.enroll(request, profile.get(), requester, false, Optional.empty())
+        : enrollment.refuse(request, profileId, requester, unknownProfile(profileId));
+    if (result.failure().isPresent()) {
+      throw result.failure().get();
+    }
+    return result.issued().orElseThrow();
+  }
+
+  private CmcReply full(CmcSubmission submission) {
+    CmcRequest request;
+    try {
+      request = CmcRequestParser.parse(submission.body());
+    } catch (CaException e) {
+      return new CmcReply.Unreadable(e.detail());
+    }
+    PkiData data = request.pkiData();
+    List<Integer> allRequests = data.requests().stream().map(TaggedRequest::bodyPartId).toList();
+    try {
+      List<Integer> unknown = data.controls().stream().filter(c -> !UNDERSTOOD_CONTROLS.contains(c.type()))
+          .map(Control::bodyPartId).toList();
+      if (!unknown.isEmpty()) {
+        return failure(data, unknown, new CaException(FailInfo.BAD_REQUEST, "controls this CA does not process: "
+            + data.controls().stream().filter(c -> !UNDERSTOOD_CONTROLS.contains(c.type()))
+                .map(c -> c.type().getId() + " (bodyPartID " + c.bodyPartId() + ")").toList()
+            + " (RFC 5272 section 3.2.1.2)"));
+      }
+      if (data.requests().isEmpty()) {
+        throw new CaException(FailInfo.BAD_REQUEST, "the request holds no certification request");
+      }
+      if (submission.endpoint() == CmcEndpoint.SELF_SIGNED_FULL) {
+        throw new CaException(FailInfo.BAD_REQUEST, "self-signed enrollment (identityProofV2 with a shared"
+            + " secret) is not enabled on this CA");
+      }
+      boolean agentEndpoint = submission.endpoint() == CmcEndpoint.FULL;
+      Signer signer = authentication.authenticate(request, submission.caller(), agentEndpoint,
+          submission.endpoint() == CmcEndpoint.USER_SIGNED_FULL);
+      List<Enrollment.Result> results = enrollAll(submission, data.requests(), signer, data);
+      return response(data, results);
+    } catch (CaException e) {
+      if (e.failInfo() == FailInfo.INTERNAL_CA_ERROR) {
+        throw e;
+      }
+      return failure(data, allRequests.isEmpty() ? List.of(1) : allRequests, e);
+    }
+  }
+
+  private CmcReply simple(CmcSubmission submission) {
+    PKCS10CertificationRequest csr;
+    try {
+      csr = new PKCS10CertificationRequest(submission.body());
+    } catch (IOException | RuntimeException e) {
+      return new CmcReply.Unreadable("not a PKCS#10 certification request (RFC 2986): " + e.getMessage());
+    }
+    TaggedRequest request = new TaggedRequest.Pkcs10(1, csr);
+    // RFC 5272 section 6.1.1: an error for a Simple PKI Request names bodyPartID 1.
+    PkiData none = new PkiData(List.of(), List.of(request), List.of(), List.of(), new byte[0]);
+    try {
+      Signer signer = authentication.authenticateTlsAgent(submission.caller());
+      Enrollment.Result result = enrollAll(submission, List.of(request), signer, none).get(0);
+      if (result.failure().isPresent()) {
+        return failure(none, List.of(1), result.failure().get());
+      }
+      List<X509CertificateHolder> certs = new ArrayList<>();
+      certs.add(result.issued().orElseThrow().cert());
+      certs.addAll(ca.chain());
+      return new CmcReply.Response(SimplePkiResponseEncoder.encode(certs), CmcReply.CERTS_ONLY_MEDIA_TYPE,
+          CmcStatus.SUCCESS);
+    } catch (CaException e) {
+      if (e.failInfo() == FailInfo.INTERNAL_CA_ERROR) {
+        throw e;
+      }
+      return failure(none, List.of(1), e);
+    }
+  }
+
+  private List<Enrollment.Result> enrollAll(CmcSubmission submission, List<TaggedRequest> requests, Signer signer,
+      PkiData data) {
+    String profileId = submission.profileId().filter(p -> !p.isBlank())
+        .orElse(submission.endpoint().defaultProfileId());
+    Enrollment.Requester requester = new Enrollment.Requester(signer.subjectId(), Optional.of(signer));
+    Optional<Profile> profile = profiles.find(profileId);
+    if (profile.isEmpty()) {
+      CaException unknown = unknownProfile(profileId);
+      return requests.stream().map(r -> enrollment.refuse(r, profileId, requester, unknown)).toList();
+    }
+    authorize(submission.endpoint(), profile.get(), signer);
+    return requests.stream().map(r -> enrollment.enroll(r, profile.get(), requester, signer.agent(),
+        data.transactionId())).toList();
+  }
+
+  /**
+   * Agents may use any profile on any endpoint; a user may only ask for a certificate of its own subject (a
+   * {@code from: signer} profile) and only on the user-signed endpoint, since a {@code from: request} profile would
+   * let it name anyone.
+   */
+  private void authorize(CmcEndpoint endpoint, Profile profile, Signer signer) {
+    Optional<String> refusal = Optional.empty();
+    if (!signer.agent()) {
+      if (endpoint != CmcEndpoint.USER_SIGNED_FULL) {
+        refusal = Optional.of("the signer " + signer.subjectId() + " is not an agent of this CA, which "
+            + endpoint.servletName() + " requires");
+      } else if (!(profile.subjectName() instanceof SubjectNamePolicy.FromSigner)) {
+        refusal = Optional.of("profile " + profile.id() + " lets the request name its subject, which only an agent"
+            + " may use; a user-signed request must use a profile that issues to the signer's subject");
+      }
+    }
+    if (refusal.isPresent()) {
+      audit.append(new AuditEvent.AuthzFailure(signer.subjectId(), PROFILE_ACL, SUBMIT, refusal.get()));
+      throw new CaException(FailInfo.BAD_REQUEST, refusal.get());
+    }
+    audit.append(new AuditEvent.AuthzSuccess(signer.subjectId(), PROFILE_ACL, SUBMIT));
+  }
+
+  private CmcReply response(PkiData data, List<Enrollment.Result> results) {
+    CmcResponseBuilder builder = new CmcResponseBuilder(clock, random).echoing(data);
+    List<X509CertificateHolder> certs = new ArrayList<>();
+    boolean allIssued = true;
+    for (Enrollment.Result r : results) {
+      if (r.failure().isPresent()) {
+        allIssued = false;
+        CaException f = r.failure().get();
+        builder.status(CmcStatusInfo.failed(List.of(r.bodyPartId()), f.failInfo(), f.detail()));
+      } else {
+        builder.status(CmcStatusInfo.success(List.of(r.bodyPartId())));
+        certs.add(r.issued().orElseThrow().cert());
+      }
+    }
+    if (!certs.isEmpty()) {
+      certs.addAll(ca.chain());
+    }
+    builder.certificates(certs);
+    return new CmcReply.Response(builder.sign(ca.contentSigner(), ca.certificate()),
+        CmcReply.CMC_RESPONSE_MEDIA_TYPE, allIssued ? CmcStatus.SUCCESS : CmcStatus.FAILED);
+  }
+
+  private CmcReply failure(PkiData data, List<Integer> bodyList, CaException e) {
+    byte[] der = new CmcResponseBuilder(clock, random).echoing(data)
+        .status(CmcStatusInfo.failed(bodyList, e.failInfo(), e.detail()))
+        .sign(ca.contentSigner(), ca.certificate());
+    return new CmcReply.Response(der, CmcReply.CMC_RESPONSE_MEDIA_TYPE, CmcStatus.FAILED);
+  }
+
+  private static CaException unknownProfile(String profileId) {
+    return new CaException(FailInfo.BAD_REQUEST, "no certificate profile '" + profileId + "' on this CA");
   }
 }

@@ -1,0 +1,51 @@
+package org.p11ca.ca.service;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.crmf.CertTemplate;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.p11ca.ca.cmc.TaggedRequest;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+
+/** What a CRMF template or a PKCS#10 asks for: subject (a CRMF template may leave it out), key and extensions. */
+record RequestedCertificate(Optional<X500Name> subject, SubjectPublicKeyInfo publicKey, List<Extension> extensions) {
+
+  RequestedCertificate {
+    Objects.requireNonNull(subject);
+    Objects.requireNonNull(publicKey);
+    extensions = List.copyOf(extensions);
+  }
+
+  static RequestedCertificate of(TaggedRequest request) {
+    if (request instanceof TaggedRequest.Crmf crmf) {
+      CertTemplate t = crmf.msg().getCertReq().getCertTemplate();
+      if (t.getPublicKey() == null) {
+        throw new CaException(FailInfo.BAD_REQUEST, "CRMF request " + crmf.certReqId()
+            + " has no publicKey in its CertTemplate (RFC 4211 section 5)");
+      }
+      return new RequestedCertificate(nonEmpty(t.getSubject()), t.getPublicKey(), list(t.getExtensions()));
+    }
+    if (request instanceof TaggedRequest.Pkcs10 p10) {
+      return new RequestedCertificate(nonEmpty(p10.csr().getSubject()), p10.csr().getSubjectPublicKeyInfo(),
+          list(p10.csr().getRequestedExtensions()));
+    }
+    throw new CaException(FailInfo.BAD_REQUEST, "request " + request.bodyPartId()
+        + " is an OtherReqMsg, which this CA does not process");
+  }
+
+  private static Optional<X500Name> nonEmpty(X500Name name) {
+    return name == null || name.getRDNs().length == 0 ? Optional.empty() : Optional.of(name);
+  }
+
+  private static List<Extension> list(Extensions extensions) {
+    if (extensions == null) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(extensions.getExtensionOIDs()).map(extensions::getExtension).toList();
+  }
+}

@@ -1,0 +1,81 @@
+package org.p11ca.ca.service;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.crmf.CRMFException;
+import org.bouncycastle.cert.crmf.CertificateRequestMessageBuilder;
+import org.bouncycastle.asn1.crmf.CertReqMsg;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** A subscriber's software key pair and the requests it makes (a subscriber's key is never on the CA's token). */
+final class Subscriber {
+
+  final KeyPair keys;
+
+  private Subscriber(KeyPair keys) {
+    this.keys = keys;
+  }
+
+  static Subscriber rsa(int bits) {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(bits);
+      return new Subscriber(g.generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  SubjectPublicKeyInfo publicKeyInfo() {
+    return SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+  }
+
+  ContentSigner signer() {
+    return signer(keys.getPrivate());
+  }
+
+  static ContentSigner signer(PrivateKey key) {
+    try {
+      return new JcaContentSignerBuilder(key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA")
+          .build(key);
+    } catch (OperatorCreationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  PKCS10CertificationRequest csr(String subject) {
+    return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic()).build(signer());
+  }
+
+  /** A CRMF request for {@code subject} (null: none) with a signature POP made by {@code popKey}. */
+  CertReqMsg crmf(String subject, PrivateKey popKey) {
+    try {
+      CertificateRequestMessageBuilder b = new CertificateRequestMessageBuilder(BigInteger.ONE)
+          .setPublicKey(publicKeyInfo());
+      if (subject != null) {
+        b.setSubject(new X500Name(subject));
+      }
+      if (popKey == null) {
+        // BC's builder falls back to raVerified; CRMFPopClient's POP_NONE leaves the pop field out altogether.
+        return new CertReqMsg(b.build().toASN1Structure().getCertReq(), null, null);
+      }
+      b.setProofOfPossessionSigningKeySigner(signer(popKey));
+      return b.build().toASN1Structure();
+    } catch (CRMFException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  CertReqMsg crmf(String subject) {
+    return crmf(subject, keys.getPrivate());
+  }
+}
