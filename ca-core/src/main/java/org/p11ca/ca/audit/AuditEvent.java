@@ -102,6 +102,34 @@ public sealed interface AuditEvent {
     }
   }
 
+  // ---- CMC messages ----
+
+  /**
+   * A CMC message refused as a whole before any signer or request was looked at (unknown controls, no request, a
+   * disabled endpoint). The message itself is never logged: a revocation request may carry a shared secret.
+   */
+  record CmcRequestRefused(String subjectId, String reason) implements AuditEvent {
+    public CmcRequestRefused {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "CMC_REQUEST_RECEIVED";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.FAILURE;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("Info", reason).list();
+    }
+  }
+
   // ---- CMC request signatures ----
 
   /** @param requestType enrollment, revocation, ... */

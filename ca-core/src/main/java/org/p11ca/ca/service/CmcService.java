@@ -128,20 +128,9 @@ public final class CmcService implements CmcAuthority {
     PkiData data = request.pkiData();
     List<Integer> allRequests = data.requests().stream().map(TaggedRequest::bodyPartId).toList();
     try {
-      List<Integer> unknown = data.controls().stream().filter(c -> !UNDERSTOOD_CONTROLS.contains(c.type()))
-          .map(Control::bodyPartId).toList();
-      if (!unknown.isEmpty()) {
-        return failure(data, unknown, new CaException(FailInfo.BAD_REQUEST, "controls this CA does not process: "
-            + data.controls().stream().filter(c -> !UNDERSTOOD_CONTROLS.contains(c.type()))
-                .map(c -> c.type().getId() + " (bodyPartID " + c.bodyPartId() + ")").toList()
-            + " (RFC 5272 section 3.2.1.2)"));
-      }
-      if (data.requests().isEmpty()) {
-        throw new CaException(FailInfo.BAD_REQUEST, "the request holds no certification request");
-      }
-      if (submission.endpoint() == CmcEndpoint.SELF_SIGNED_FULL) {
-        throw new CaException(FailInfo.BAD_REQUEST, "self-signed enrollment (identityProofV2 with a shared"
-            + " secret) is not enabled on this CA");
+      Optional<WholeMessageRefusal> refusal = wholeMessageRefusal(submission, data);
+      if (refusal.isPresent()) {
+        return failure(data, refusal.get().bodyList(), refusal.get().reason());
       }
       boolean agentEndpoint = submission.endpoint() == CmcEndpoint.FULL;
       Signer signer = authentication.authenticate(request, submission.caller(), agentEndpoint,
@@ -154,6 +143,36 @@ public final class CmcService implements CmcAuthority {
       }
       return failure(data, allRequests.isEmpty() ? List.of(1) : allRequests, e);
     }
+  }
+
+  /** A refusal of the message as a whole, and the body parts its status names (never empty). */
+  private record WholeMessageRefusal(List<Integer> bodyList, CaException reason) {
+  }
+
+  /**
+   * Refusals of the message as a whole, before anyone is authenticated (audited here): RFC 5272 section 3.2.1.2
+   * requires an unrecognized control to fail the whole PKIData with badRequest naming it in the bodyList.
+   */
+  private Optional<WholeMessageRefusal> wholeMessageRefusal(CmcSubmission submission, PkiData data) {
+    List<Control> unknown = data.controls().stream().filter(c -> !UNDERSTOOD_CONTROLS.contains(c.type())).toList();
+    Optional<String> reason = Optional.empty();
+    List<Integer> bodyList = data.requests().stream().map(TaggedRequest::bodyPartId).toList();
+    if (!unknown.isEmpty()) {
+      reason = Optional.of("controls this CA does not process: " + unknown.stream()
+          .map(c -> c.type().getId() + " (bodyPartID " + c.bodyPartId() + ")").toList()
+          + " (RFC 5272 section 3.2.1.2)");
+      bodyList = unknown.stream().map(Control::bodyPartId).toList();
+    } else if (data.requests().isEmpty()) {
+      reason = Optional.of("the request holds no certification request");
+    } else if (submission.endpoint() == CmcEndpoint.SELF_SIGNED_FULL) {
+      reason = Optional.of("self-signed enrollment (identityProofV2 with a shared secret) is not enabled on this CA");
+    }
+    if (reason.isEmpty()) {
+      return Optional.empty();
+    }
+    audit.append(new AuditEvent.CmcRequestRefused(submission.caller().clientIp(), reason.get()));
+    return Optional.of(new WholeMessageRefusal(bodyList.isEmpty() ? List.of(1) : bodyList,
+        new CaException(FailInfo.BAD_REQUEST, reason.get())));
   }
 
   private CmcReply simple(CmcSubmission submission) {

@@ -267,8 +267,11 @@ class CmcServiceTest {
     byte[] request = new CmcRequestBuilder(new SecureRandom()).crmf(Subscriber.rsa(2048).crmf(BOB))
         .control(new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), new DERUTF8String("?"))
         .sign(bobKey.signer(), bobCert, List.of(bobCert), Clock.systemUTC());
-    assertFailure(submit(CmcEndpoint.USER_SIGNED_FULL, request, Optional.empty()), FailInfo.BAD_REQUEST,
-        "1.3.6.1.4.1.99999.1");
+    int from = ca.auditLines();
+    CmcResponse response = submit(CmcEndpoint.USER_SIGNED_FULL, request, Optional.empty());
+    assertFailure(response, FailInfo.BAD_REQUEST, "1.3.6.1.4.1.99999.1");
+    assertEquals(List.of(3), response.statuses().get(0).bodyList(), "the bodyList names the unknown control");
+    assertEquals(List.of("CMC_REQUEST_RECEIVED"), ca.eventsSince(from));
   }
 
   @Test
