@@ -1,0 +1,66 @@
+package org.p11ca.client;
+
+import org.p11ca.ca.error.CaException;
+import org.p11ca.hsm.HsmException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into exactly one line on stderr, {@code p11ca-cmc: <reason>}, and an exit code. Scripts
+ * branch on the code and people read the line; the full cause goes only to the debug log. Messages come from our
+ * own checks, the hsm layer and ca-core, none of which put a PIN or password in them.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+  /** A file, password, token, server or CMC status said no. */
+  static final int FAILURE = 1;
+  /** The command line or a .cfg file is wrong. */
+  static final int USAGE = 2;
+  /** A bug or an environment we did not plan for. */
+  static final int UNEXPECTED = 3;
+
+  private static final System.Logger LOG = System.getLogger(ErrorReporter.class.getName());
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    return usage(ex.getCommandLine(), ex.getMessage());
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+    LOG.log(System.Logger.Level.DEBUG, "p11ca-cmc failed", ex);
+    if (ex instanceof CmcToolException || ex instanceof HsmException) {
+      return report(commandLine, ex.getMessage(), FAILURE);
+    }
+    if (ex instanceof CaException ca) {
+      return report(commandLine, ca.detail(), FAILURE);
+    }
+    if (ex instanceof ParameterException || ex instanceof IllegalArgumentException) {
+      return usage(commandLine, ex.getMessage());
+    }
+    return report(commandLine, "unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage(), UNEXPECTED);
+  }
+
+  private static int usage(CommandLine commandLine, String message) {
+    String help = commandLine.getCommandSpec().qualifiedName();
+    return report(commandLine, message + "; try '" + help + " --help'", USAGE);
+  }
+
+  static int report(CommandLine commandLine, String message, int exitCode) {
+    commandLine.getErr().println("p11ca-cmc: " + oneLine(message));
+    commandLine.getErr().flush();
+    return exitCode;
+  }
+
+  /** Some library messages span lines; the contract is one line per failure. */
+  static String oneLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "(no detail)";
+    }
+    // picocli starts some messages with "Error: "; every line here is an error already.
+    return message.strip().replaceAll("\\s*\\R\\s*", " ").replaceFirst("^Error: ", "");
+  }
+}

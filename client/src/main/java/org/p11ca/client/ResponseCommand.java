@@ -1,0 +1,92 @@
+package org.p11ca.client;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.p11ca.ca.cmc.CmcResponse;
+import org.p11ca.ca.cmc.CmcResponseParser;
+import org.p11ca.ca.cmc.CmcStatus;
+import org.p11ca.ca.cmc.CmcStatusInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "response", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Prints a CMC response's certificates, controls and status, like Dogtag's CMCResponse.",
+        "Exit 0 when every status is SUCCESS, 1 on a CMC failure (its failInfo and statusString on stderr)."})
+final class ResponseCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @ParentCommand
+  CmcTool tool;
+
+  @Option(names = "--in", required = true, paramLabel = "<file>", description = "the CMC response (DER)")
+  Path in;
+
+  @Option(names = "--ca", paramLabel = "<file>", description = "verify the response signature against this CA"
+      + " certificate (PEM or DER) first")
+  Path ca;
+
+  @Option(names = "--write-cert", paramLabel = "<file>", description = "write the issued (non-CA) certificates as"
+      + " PEM")
+  Path writeCert;
+
+  @Override
+  public Integer call() {
+    Path input = tool.resolve(in);
+    CmcResponse response = CmcResponseParser.parse(
+        Pem.derOrBase64(LocalFiles.read(input, "CMC response file"), input, "CMC response file"));
+    PrintWriter out = spec.commandLine().getOut();
+    // Checked before anything is printed or written: an unverified response's certificates are not to be used.
+    String verified = ca == null ? null
+        : ResponseSignatureCheck.verify(response, Pem.readCertificate(tool.resolve(ca), "CA certificate file"));
+    new ResponsePrinter(out).print(response);
+    out.println();
+    if (verified != null) {
+      out.println("Response signature: verified, signed by " + verified);
+    } else if (response.isSimple()) {
+      out.println("Response signature: none (certs-only Simple PKI Response)");
+    } else {
+      out.println("Response signature: not checked (give --ca to check it)");
+    }
+    List<CmcStatusInfo> notSuccess = response.statuses().stream()
+        .filter(s -> s.status() != CmcStatus.SUCCESS).toList();
+    if (!notSuccess.isEmpty()) {
+      out.flush();
+      return ErrorReporter.report(spec.commandLine(), "the CA did not issue: "
+          + notSuccess.stream().map(ResponseCommand::describe).collect(Collectors.joining("; ")),
+          ErrorReporter.FAILURE);
+    }
+    if (!response.isSimple() && response.statuses().isEmpty()) {
+      throw new CmcToolException("the response carries no CMCStatusInfoV2 control: its outcome is unknown");
+    }
+    if (writeCert != null) {
+      writeIssued(response.certificates(), out);
+    }
+    return 0;
+  }
+
+  /** "failInfo=bad request (bodyList 1): subject does not match the signer" */
+  private static String describe(CmcStatusInfo s) {
+    String what = s.failInfo().map(f -> "failInfo=" + FailInfoNames.of(f)).orElse("status " + s.status());
+    return what + " (bodyList " + s.bodyList().stream().map(String::valueOf).collect(Collectors.joining(" "))
+        + ")" + s.statusString().map(t -> ": " + t).orElse("");
+  }
+
+  private void writeIssued(List<X509CertificateHolder> certificates, PrintWriter out) {
+    List<X509CertificateHolder> issued = certificates.stream().filter(c -> !Certificates.isCa(c)).toList();
+    if (issued.isEmpty()) {
+      throw new CmcToolException("the response carries no issued (non-CA) certificate to write");
+    }
+    Path file = tool.resolve(writeCert);
+    LocalFiles.write(file, Pem.certificates(issued), "certificate file");
+    out.println("Issued certificate" + (issued.size() > 1 ? "s" : "") + " written to " + file);
+  }
+}

@@ -1,0 +1,149 @@
+package org.p11ca.server;
+
+import java.io.PrintStream;
+import java.security.KeyStore;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.p11ca.ca.audit.AuditLog;
+import org.p11ca.ca.audit.AuditSigner;
+import org.p11ca.ca.profile.ProfileLoader;
+import org.p11ca.ca.profile.Profiles;
+import org.p11ca.ca.repository.CaDatabase;
+import org.p11ca.ca.repository.JdbcAgentStore;
+import org.p11ca.ca.repository.JdbcCertificateStore;
+import org.p11ca.ca.repository.JdbcRequestStore;
+import org.p11ca.ca.service.CaSigner;
+import org.p11ca.ca.service.CmcService;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.KeySelector;
+import org.p11ca.hsm.ObjectClass;
+import org.p11ca.hsm.SignatureAlgorithm;
+import org.p11ca.hsm.SlotSelector;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.TokenConfig;
+import org.p11ca.hsm.pkcs11.Pkcs11Library;
+import org.p11ca.hsm.pkcs11.Pkcs11Token;
+import org.p11ca.server.config.ServerConfig;
+import org.p11ca.server.config.TokenSettings;
+import org.p11ca.server.tls.TlsCertificateProvisioner;
+import org.p11ca.server.tls.TlsContexts;
+
+/**
+ * The composition root: from a validated {@link ServerConfig} it opens the token, the database and the audit log,
+ * builds the CA, makes sure the TLS key has a certificate, and starts HTTPS. Everything opened is closed in reverse
+ * order by {@link #close()} (or right away when a later step fails), so the audit log signs its final checkpoint
+ * while the token is still open.
+ */
+public final class CaInstance implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(CaInstance.class.getName());
+
+  private final OpenedResources resources;
+  private final CaHttpServer http;
+  private final X509Certificate tlsCertificate;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private CaInstance(OpenedResources resources, CaHttpServer http, X509Certificate tlsCertificate) {
+    this.resources = resources;
+    this.http = http;
+    this.tlsCertificate = tlsCertificate;
+  }
+
+  /** Builds and starts everything; on failure nothing stays open. */
+  public static CaInstance start(ServerConfig config, Clock clock) throws Exception {
+    OpenedResources resources = new OpenedResources();
+    try {
+      // Profiles first: a bad profile file is the cheapest failure to find, and needs no PIN.
+      Profiles profiles = config.profilesDir().map(ProfileLoader::load).orElseGet(ProfileLoader::loadDefaults);
+      Token token = resources.add("token '" + config.token().label() + "'", openToken(config.token()));
+      KeyHandle caKey = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label(config.keys().caSigning()));
+      X509Certificate caCertificate = token.findCertificate(KeySelector.label(config.keys().caSigning()))
+          .orElseThrow(() -> new IllegalStateException("token '" + config.token().label()
+              + "' has no CA certificate labelled '" + config.keys().caSigning()
+              + "': make one with p11ca-token self-signed-ca (scripts/softhsm-init.sh does)"));
+      KeyHandle auditKey = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label(config.keys().audit()));
+
+      CaDatabase database = resources.add("database", CaDatabase.openSqlite(config.dataDir()));
+      AuditLog audit = resources.add("audit log", AuditLog.open(config.audit().file(),
+          AuditSigner.of(token, auditKey), config.audit().checkpoints(), clock));
+      // A root CA: its chain is itself. A subordinate CA's issuers would follow here.
+      CaSigner signer = new CaSigner(token, caKey, SignatureAlgorithm.defaultFor(caKey),
+          List.of(holder(caCertificate)));
+      CmcService ca = new CmcService(signer, profiles, new JdbcCertificateStore(database, clock),
+          new JdbcRequestStore(database, clock), new JdbcAgentStore(database, clock), audit, clock);
+
+      X509Certificate tlsCertificate = new TlsCertificateProvisioner(token,
+          (csr, profile, operator) -> ca.enrollByOperator(csr, profile, operator).cert(), clock)
+          .ensureCertificate(config.keys().tls(), config.http().tlsHostNames());
+      KeyStore keyStore = TlsKeyStoreSource.load(TlsKeyStoreSource.jcaCapable(token, config.token(), resources));
+      var tls = TlsContexts.server(keyStore, config.keys().tls(), Optional.empty(),
+          config.clientAuth().anyWantsCertificate());
+
+      CaHttpServer http = resources.add("HTTPS server", CaHttpServer.start(config.http(), config.clientAuth(), ca,
+          tls, audit::append, sessionCapacity(token, config.token())));
+      return new CaInstance(resources, http, tlsCertificate);
+    } catch (Exception | Error e) {
+      try {
+        resources.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public X509Certificate tlsCertificate() {
+    return tlsCertificate;
+  }
+
+  /** The line scripts wait for; the host is the TLS certificate's first name, which clients can verify. */
+  public void announce(PrintStream out, ServerConfig config) {
+    out.println("p11ca: listening on https://" + config.http().tlsHostNames().get(0) + ":" + port());
+    out.flush();
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  /** Stops HTTPS gracefully, then closes the audit log (final signed checkpoint), database and token. */
+  @Override
+  public void close() {
+    try {
+      resources.close();
+      LOG.log(System.Logger.Level.INFO, "p11ca stopped");
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private static Token openToken(TokenSettings t) {
+    TokenConfig config = new TokenConfig(t.library(), SlotSelector.tokenLabel(t.label()), t.pin(), t.backend(),
+        t.sessionPoolSize(), TokenConfig.DEFAULT_CHECKOUT_TIMEOUT, Set.of());
+    return Pkcs11Library.load(t.library(), t.backend()).openToken(config);
+  }
+
+  /** The pool the token really has: the configured size, capped by the token's own session limit. */
+  private static int sessionCapacity(Token token, TokenSettings settings) {
+    return token instanceof Pkcs11Token p ? p.sessionPoolCapacity() : settings.sessionPoolSize();
+  }
+
+  private static X509CertificateHolder holder(X509Certificate certificate) {
+    try {
+      return new X509CertificateHolder(certificate.getEncoded());
+    } catch (CertificateEncodingException | java.io.IOException e) {
+      throw new IllegalStateException("cannot read the CA certificate from the token", e);
+    }
+  }
+}

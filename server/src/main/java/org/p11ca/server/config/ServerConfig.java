@@ -1,0 +1,27 @@
+package org.p11ca.server.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The validated configuration of {@code p11ca serve}: everything in it has been checked, so the composition root
+ * only builds. Made by {@link ServerConfigLoader}; see there for the file format.
+ *
+ * @param source the file it was read from, for messages
+ * @param profilesDir a directory of profile YAML files; absent means the profiles shipped in ca-core
+ */
+public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLabels keys,
+    Optional<Path> profilesDir, HttpSettings http, AuditSettings audit, ClientAuthPolicy clientAuth) {
+
+  public ServerConfig {
+    Objects.requireNonNull(source);
+    Objects.requireNonNull(dataDir);
+    Objects.requireNonNull(token);
+    Objects.requireNonNull(keys);
+    Objects.requireNonNull(profilesDir);
+    Objects.requireNonNull(http);
+    Objects.requireNonNull(audit);
+    Objects.requireNonNull(clientAuth);
+  }
+}

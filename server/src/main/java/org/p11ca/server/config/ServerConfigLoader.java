@@ -1,0 +1,240 @@
+package org.p11ca.server.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.p11ca.ca.audit.CheckpointPolicy;
+import org.p11ca.ca.service.CmcEndpoint;
+import org.p11ca.hsm.Backend;
+import org.p11ca.hsm.PinSource;
+import org.p11ca.hsm.TokenConfig;
+
+/**
+ * Reads the YAML file of {@code p11ca serve --config} into a {@link ServerConfig}. Unknown keys are refused, and
+ * every bad value fails here, at start-up, naming the file, the field and the rule. Relative paths are relative to
+ * the config file's directory, so a config next to its data directory works from any working directory.
+ *
+ * <pre>
+ * dataDir: ./p11ca-data                    # required: ca.sqlite, audit/audit.log
+ * token:                                   # required
+ *   library: /usr/lib/softhsm/libsofthsm2.so  # default $P11CA_PKCS11_LIBRARY, else SoftHSM2's
+ *   label: p11ca                           # required: the token label
+ *   pinFile: ./p11ca-data/softhsm/user.pin # exactly one of pinFile (first line) and pinEnv (a variable name)
+ *   backend: iaik                          # iaik (default) or sun
+ *   sessionPoolSize: 8
+ * keys: {caSigning: ca-signing, audit: audit-signing, tls: tls-server}   # the defaults
+ * profilesDir: ./profiles                  # optional; default: the profiles shipped in ca-core
+ * http:
+ *   host: 127.0.0.1                        # default: loopback only
+ *   port: 8443                             # 0 = ephemeral
+ *   maxBodyBytes: 1048576
+ *   idleTimeout: 30s
+ *   stopTimeout: 10s
+ *   tlsHostNames: [localhost]
+ * audit:
+ *   file: ./p11ca-data/audit/audit.log     # default dataDir/audit/audit.log
+ *   checkpointEveryRecords: 1000
+ *   checkpointInterval: 5m
+ *   syncEveryRecord: false
+ * clientAuth:                              # none | optional | required per endpoint; default optional
+ *   profileSubmitUserSignedCMCFull: optional
+ *   profileSubmitCMCSimple: required
+ * </pre>
+ */
+public final class ServerConfigLoader {
+
+  // RFC 1123 host names: letters, digits and hyphens in dot-separated labels (a leading "*." for a wildcard is not
+  // something the server should ask its own CA for).
+  private static final Pattern DNS_NAME =
+      Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
+
+  private final Function<String, String> environment;
+
+  /** @param environment looks up environment variables ({@code System::getenv} in production) */
+  public ServerConfigLoader(Function<String, String> environment) {
+    this.environment = environment;
+  }
+
+  public static ServerConfig load(Path file) {
+    return new ServerConfigLoader(System::getenv).read(file);
+  }
+
+  public ServerConfig read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file, "", "cannot be read: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+    return parse(file, text);
+  }
+
+  public ServerConfig parse(Path file, String yaml) {
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+        // The same key twice is a mistake whichever one was meant.
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    JsonNode tree;
+    try {
+      tree = mapper.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file, "", "is not valid YAML: " + e.getOriginalMessage()
+          + Optional.ofNullable(e.getLocation()).map(l -> " (line " + l.getLineNr() + ")").orElse(""));
+    }
+    YamlSection root = YamlSection.root(file, tree)
+        .allowOnly("dataDir", "token", "keys", "profilesDir", "http", "audit", "clientAuth");
+    Path dataDir = root.path("dataDir").orElseThrow(() -> root.error("dataDir", "is required"));
+    TokenSettings token = token(root.requiredSection("token"));
+    KeyLabels keys = root.section("keys").map(this::keys).orElse(KeyLabels.defaults());
+    Optional<Path> profilesDir = root.path("profilesDir");
+    if (profilesDir.isPresent() && !Files.isDirectory(profilesDir.get())) {
+      throw root.error("profilesDir", "directory " + profilesDir.get() + " does not exist");
+    }
+    HttpSettings http = http(root.section("http"));
+    AuditSettings audit = audit(root.section("audit"), dataDir);
+    ClientAuthPolicy clientAuth = root.section("clientAuth").map(this::clientAuth)
+        .orElse(ClientAuthPolicy.defaults());
+    return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth);
+  }
+
+  private TokenSettings token(YamlSection s) {
+    s.allowOnly("library", "label", "pinFile", "pinEnv", "backend", "sessionPoolSize");
+    Path library = s.path("library").orElseGet(() -> Optional.ofNullable(environment.apply("P11CA_PKCS11_LIBRARY"))
+        .filter(v -> !v.isBlank()).map(Path::of).orElse(TokenSettings.SOFTHSM_LIBRARY));
+    if (!Files.isRegularFile(library)) {
+      throw s.error("library", "PKCS#11 library " + library + " does not exist");
+    }
+    String label = s.requiredString("label");
+    if (label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 32) {
+      // CK_TOKEN_INFO.label is 32 bytes (PKCS#11 v2.40 section 3.2).
+      throw s.error("label", "a token label is at most 32 bytes");
+    }
+    Optional<Path> pinFile = s.path("pinFile");
+    Optional<String> pinEnv = s.string("pinEnv");
+    PinSource pin;
+    if (pinFile.isPresent() == pinEnv.isPresent()) {
+      // The PIN never sits in this file or on the command line, and a server has no terminal to prompt on.
+      throw s.error("pinFile", "give exactly one of token.pinFile and token.pinEnv");
+    } else if (pinFile.isPresent()) {
+      if (!Files.isRegularFile(pinFile.get()) || !Files.isReadable(pinFile.get())) {
+        throw s.error("pinFile", "PIN file " + pinFile.get() + " does not exist or is not readable");
+      }
+      pin = PinSource.file(pinFile.get());
+    } else {
+      String value = environment.apply(pinEnv.get());
+      if (value == null || value.isEmpty()) {
+        throw s.error("pinEnv", "environment variable " + pinEnv.get() + " is not set");
+      }
+      pin = PinSource.environment(pinEnv.get());
+    }
+    Backend backend = s.string("backend").map(b -> switch (b.toLowerCase(Locale.ROOT)) {
+      case "iaik" -> Backend.IAIK;
+      case "sun" -> Backend.SUN;
+      default -> throw s.error("backend", "must be iaik or sun, not '" + b + "'");
+    }).orElse(Backend.IAIK);
+    int pool = (int) s.integer("sessionPoolSize", TokenConfig.DEFAULT_POOL_SIZE, 1, 1024);
+    return new TokenSettings(library, label, pin, backend, pool);
+  }
+
+  private KeyLabels keys(YamlSection s) {
+    s.allowOnly("caSigning", "audit", "tls");
+    KeyLabels labels = new KeyLabels(s.string("caSigning").orElse(KeyLabels.DEFAULT_CA_SIGNING),
+        s.string("audit").orElse(KeyLabels.DEFAULT_AUDIT), s.string("tls").orElse(KeyLabels.DEFAULT_TLS));
+    // One key per job: a TLS key that is also the CA key would let any TLS handshake oracle sign as the CA.
+    if (labels.caSigning().equals(labels.tls()) || labels.caSigning().equals(labels.audit())
+        || labels.audit().equals(labels.tls())) {
+      throw s.error("", "caSigning, audit and tls must be three different keys");
+    }
+    return labels;
+  }
+
+  private HttpSettings http(Optional<YamlSection> section) {
+    if (section.isEmpty()) {
+      return new HttpSettings(HttpSettings.DEFAULT_HOST, HttpSettings.DEFAULT_PORT,
+          HttpSettings.DEFAULT_MAX_BODY_BYTES, HttpSettings.DEFAULT_IDLE_TIMEOUT, HttpSettings.DEFAULT_STOP_TIMEOUT,
+          List.of("localhost"));
+    }
+    YamlSection s = section.get()
+        .allowOnly("host", "port", "maxBodyBytes", "idleTimeout", "stopTimeout", "tlsHostNames");
+    String host = s.string("host").orElse(HttpSettings.DEFAULT_HOST);
+    int port = (int) s.integer("port", HttpSettings.DEFAULT_PORT, 0, 65535);
+    long maxBody = s.integer("maxBodyBytes", HttpSettings.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024);
+    var idle = s.duration("idleTimeout", HttpSettings.DEFAULT_IDLE_TIMEOUT);
+    var stop = s.duration("stopTimeout", HttpSettings.DEFAULT_STOP_TIMEOUT);
+    List<String> names = s.strings("tlsHostNames").orElse(List.of("localhost"));
+    if (names.isEmpty()) {
+      throw s.error("tlsHostNames", "needs at least one host name");
+    }
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (!IP_LITERAL.matcher(n).matches() && !DNS_NAME.matcher(n).matches()) {
+        throw s.error("tlsHostNames[" + i + "]", "'" + n + "' is neither a DNS host name nor an IP address");
+      }
+      if (IP_LITERAL.matcher(n).matches() && !isIpAddress(n)) {
+        throw s.error("tlsHostNames[" + i + "]", "'" + n + "' is not a valid IP address");
+      }
+    }
+    if (isIpAddress(names.get(0))) {
+      // The caServerCert profile requires a dNSName (RFC 6125 6.4), and the first name becomes the CN.
+      throw s.error("tlsHostNames[0]", "the first name must be a DNS name (it becomes the certificate's CN)");
+    }
+    return new HttpSettings(host, port, maxBody, idle, stop, names);
+  }
+
+  private AuditSettings audit(Optional<YamlSection> section, Path dataDir) {
+    CheckpointPolicy defaults = CheckpointPolicy.defaults();
+    if (section.isEmpty()) {
+      return new AuditSettings(dataDir.resolve(AuditSettings.DEFAULT_FILE), defaults);
+    }
+    YamlSection s = section.get().allowOnly("file", "checkpointEveryRecords", "checkpointInterval",
+        "syncEveryRecord");
+    Path file = s.path("file").orElse(dataDir.resolve(AuditSettings.DEFAULT_FILE));
+    int every = (int) s.integer("checkpointEveryRecords", defaults.everyRecords(), 1, 1_000_000);
+    var interval = s.duration("checkpointInterval", defaults.maxInterval());
+    boolean sync = s.bool("syncEveryRecord", defaults.syncEveryRecord());
+    return new AuditSettings(file, new CheckpointPolicy(every, interval, sync));
+  }
+
+  private ClientAuthPolicy clientAuth(YamlSection s) {
+    Map<CmcEndpoint, ClientAuth> map = new EnumMap<>(CmcEndpoint.class);
+    String[] names = java.util.Arrays.stream(CmcEndpoint.values()).map(CmcEndpoint::servletName)
+        .toArray(String[]::new);
+    s.allowOnly(names);
+    for (CmcEndpoint e : CmcEndpoint.values()) {
+      s.string(e.servletName()).ifPresent(v -> map.put(e, ClientAuth.parse(v).orElseThrow(
+          () -> s.error(e.servletName(), "must be none, optional or required, not '" + v + "'"))));
+    }
+    return new ClientAuthPolicy(map);
+  }
+
+  static boolean isIpAddress(String text) {
+    if (IPV4.matcher(text).matches()) {
+      return true;
+    }
+    if (!text.contains(":") || !IP_LITERAL.matcher(text).matches()) {
+      return false;
+    }
+    try {
+      // A string with a colon is parsed as an IPv6 literal, never looked up in DNS.
+      return InetAddress.getByName(text) instanceof java.net.Inet6Address;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.p11ca.server.http;
+
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.p11ca.ca.service.CmcAuthority;
+import org.p11ca.ca.service.CmcEndpoint;
+import org.p11ca.server.config.ClientAuthPolicy;
+
+/**
+ * The handler tree, outermost first: the failure guard, the body size limit (413), then one exact path per endpoint:
+ *
+ * <pre>
+ * POST /ca/ee/ca/profileSubmitCMCFull              caFullCMCUserCert        (agent-signed)
+ * POST /ca/ee/ca/profileSubmitUserSignedCMCFull    caFullCMCUserSignedCert  (user-signed)
+ * POST /ca/ee/ca/profileSubmitSelfSignedCMCFull    caFullCMCSelfSignedCert
+ * POST /ca/ee/ca/profileSubmitCMCSimple            caFullCMCUserCert        (PKCS#10 in, certs-only out)
+ *      each with ?profileId=... to name another profile
+ * GET  /ca/ee/ca/getCertChain                      the CA chain, certs-only PKCS#7 (DER)
+ * GET  /ca/ee/ca/getCACert                         the CA certificate, PEM
+ * </pre>
+ *
+ * Anything else is 404.
+ */
+public final class HttpRoutes {
+
+  private HttpRoutes() {
+  }
+
+  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes) {
+    PathMappingsHandler paths = new PathMappingsHandler();
+    for (CmcEndpoint e : CmcEndpoint.values()) {
+      paths.addMapping(PathSpec.from(e.path()),
+          new CmcEndpointHandler(e, clientAuth.forEndpoint(e), authority, maxBodyBytes));
+    }
+    paths.addMapping(PathSpec.from(CaCertificateHandler.CHAIN_PATH),
+        new CaCertificateHandler(authority, CaCertificateHandler.Form.CERTS_ONLY_PKCS7));
+    paths.addMapping(PathSpec.from(CaCertificateHandler.PEM_PATH),
+        new CaCertificateHandler(authority, CaCertificateHandler.Form.PEM));
+    paths.addMapping(PathSpec.from("/"), new NotFoundHandler());
+    // The response side is unlimited: our answers are small and built in memory.
+    SizeLimitHandler limit = new SizeLimitHandler(maxBodyBytes, -1);
+    limit.setHandler(paths);
+    return new UnexpectedFailureGuard(limit);
+  }
+}
