@@ -2,32 +2,13 @@ package org.p11ca.server;
 
 import java.io.PrintStream;
 import java.security.KeyStore;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.p11ca.ca.audit.AuditLog;
-import org.p11ca.ca.audit.AuditSigner;
-import org.p11ca.ca.profile.ProfileLoader;
-import org.p11ca.ca.profile.Profiles;
-import org.p11ca.ca.repository.CaDatabase;
-import org.p11ca.ca.repository.JdbcAgentStore;
-import org.p11ca.ca.repository.JdbcCertificateStore;
-import org.p11ca.ca.repository.JdbcRequestStore;
-import org.p11ca.ca.service.CaSigner;
 import org.p11ca.ca.service.CmcService;
-import org.p11ca.hsm.KeyHandle;
-import org.p11ca.hsm.KeySelector;
-import org.p11ca.hsm.ObjectClass;
-import org.p11ca.hsm.SignatureAlgorithm;
-import org.p11ca.hsm.SlotSelector;
 import org.p11ca.hsm.Token;
-import org.p11ca.hsm.TokenConfig;
-import org.p11ca.hsm.pkcs11.Pkcs11Library;
 import org.p11ca.hsm.pkcs11.Pkcs11Token;
 import org.p11ca.server.config.ServerConfig;
 import org.p11ca.server.config.TokenSettings;
@@ -59,25 +40,10 @@ public final class CaInstance implements AutoCloseable {
   public static CaInstance start(ServerConfig config, Clock clock) throws Exception {
     OpenedResources resources = new OpenedResources();
     try {
-      // Profiles first: a bad profile file is the cheapest failure to find, and needs no PIN.
-      Profiles profiles = config.profilesDir().map(ProfileLoader::load).orElseGet(ProfileLoader::loadDefaults);
-      Token token = resources.add("token '" + config.token().label() + "'", openToken(config.token()));
-      KeyHandle caKey = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label(config.keys().caSigning()));
-      X509Certificate caCertificate = token.findCertificate(KeySelector.label(config.keys().caSigning()))
-          .orElseThrow(() -> new IllegalStateException("token '" + config.token().label()
-              + "' has no CA certificate labelled '" + config.keys().caSigning()
-              + "': make one with p11ca-token self-signed-ca (scripts/softhsm-init.sh does)"));
-      KeyHandle auditKey = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label(config.keys().audit()));
-
-      CaDatabase database = resources.add("database", CaDatabase.openSqlite(config.dataDir()));
-      AuditLog audit = resources.add("audit log", AuditLog.open(config.audit().file(),
-          AuditSigner.of(token, auditKey), config.audit().checkpoints(), clock));
-      // A root CA: its chain is itself. A subordinate CA's issuers would follow here.
-      CaSigner signer = new CaSigner(token, caKey, SignatureAlgorithm.defaultFor(caKey),
-          List.of(holder(caCertificate)));
-      CmcService ca = new CmcService(signer, profiles, new JdbcCertificateStore(database, clock),
-          new JdbcRequestStore(database, clock), new JdbcAgentStore(database, clock), audit, clock);
-
+      CaCore core = CaCore.open(config, clock, resources);
+      Token token = core.token;
+      CmcService ca = core.cmc;
+      AuditLog audit = core.audit;
       X509Certificate tlsCertificate = new TlsCertificateProvisioner(token,
           (csr, profile, operator) -> ca.enrollByOperator(csr, profile, operator).cert(), clock)
           .ensureCertificate(config.keys().tls(), config.http().tlsHostNames());
@@ -128,22 +94,8 @@ public final class CaInstance implements AutoCloseable {
     }
   }
 
-  private static Token openToken(TokenSettings t) {
-    TokenConfig config = new TokenConfig(t.library(), SlotSelector.tokenLabel(t.label()), t.pin(), t.backend(),
-        t.sessionPoolSize(), TokenConfig.DEFAULT_CHECKOUT_TIMEOUT, Set.of());
-    return Pkcs11Library.load(t.library(), t.backend()).openToken(config);
-  }
-
   /** The pool the token really has: the configured size, capped by the token's own session limit. */
   private static int sessionCapacity(Token token, TokenSettings settings) {
     return token instanceof Pkcs11Token p ? p.sessionPoolCapacity() : settings.sessionPoolSize();
-  }
-
-  private static X509CertificateHolder holder(X509Certificate certificate) {
-    try {
-      return new X509CertificateHolder(certificate.getEncoded());
-    } catch (CertificateEncodingException | java.io.IOException e) {
-      throw new IllegalStateException("cannot read the CA certificate from the token", e);
-    }
   }
 }

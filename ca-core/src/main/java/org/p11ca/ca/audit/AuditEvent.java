@@ -309,6 +309,33 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * A change to who may do what (Dogtag's CONFIG_ROLE): here an agent role granted to a certificate.
+   *
+   * @param change what changed, e.g. {@code grant CA_AGENT to agent1 (issuer ..., serial 0x..)}
+   */
+  record ConfigRole(String subjectId, String change) implements AuditEvent {
+    public ConfigRole {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(change);
+    }
+
+    @Override
+    public String eventType() {
+      return "CONFIG_ROLE";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("ParamNameValPairs", change).list();
+    }
+  }
+
   // ---- proofs ----
 
   /** The identification POP linking witness check (RFC 5272 6.3.1.1); {@code reason} exactly on failure. */

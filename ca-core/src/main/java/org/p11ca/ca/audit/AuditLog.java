@@ -64,22 +64,47 @@ public final class AuditLog implements AutoCloseable {
     Objects.requireNonNull(clock);
     AuditLogVerifier.Scan resume = new AuditLogVerifier.Scan(new VerificationResult.Intact(0, 0, 0), 0,
         AuditLine.GENESIS, 0);
+    FileChannel channel = null;
     try {
       if (file.toAbsolutePath().getParent() != null) {
         Files.createDirectories(file.toAbsolutePath().getParent());
       }
-      if (Files.exists(file) && Files.size(file) > 0) {
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND);
+      // One writer per log: a second process appending to the same chain would fork it, and the log would no
+      // longer verify. The lock is taken before the scan, so nobody appends while the chain head is read.
+      if (!exclusive(channel)) {
+        throw new CaException(FailInfo.INTERNAL_CA_ERROR, "audit log " + file + " is in use by another process"
+            + " (is the CA server running? stop it first)");
+      }
+      if (Files.size(file) > 0) {
         resume = AuditLogVerifier.scan(file, signer.publicKey());
         if (resume.result() instanceof VerificationResult.Broken broken) {
           throw new CaException(FailInfo.INTERNAL_CA_ERROR, "audit log " + file + " does not verify at line "
               + broken.lineNumber() + " (" + broken.reason() + "); refusing to append to it");
         }
       }
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND);
       return new AuditLog(file, channel, signer, policy, clock, resume);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      if (e instanceof CaException ca) {
+        throw ca;
+      }
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot open audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean exclusive(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock() != null;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return false;
     }
   }
 

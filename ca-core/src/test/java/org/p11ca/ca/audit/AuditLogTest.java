@@ -152,6 +152,20 @@ class AuditLogTest {
   }
 
   @Test
+  void secondWriterOnTheSameLog_isRefusedWhileTheFirstHoldsIt() {
+    try (AuditLog first = AuditLog.open(log, signer, EVERY_FIVE, clock)) {
+      first.append(event(1));
+      CaException e = assertThrows(CaException.class, () -> AuditLog.open(log, signer, EVERY_FIVE, clock));
+      assertTrue(e.detail().contains("in use by another process"), e.detail());
+      first.append(event(2));
+    }
+    try (AuditLog again = AuditLog.open(log, signer, EVERY_FIVE, clock)) {
+      again.append(event(3));
+    }
+    assertInstanceOf(VerificationResult.Intact.class, AuditLogVerifier.verify(log, auditPublicKey));
+  }
+
+  @Test
   void close_writesAFinalCheckpoint() throws IOException {
     try (AuditLog audit = AuditLog.open(log, signer, CheckpointPolicy.defaults(), clock)) {
       audit.append(event(1));

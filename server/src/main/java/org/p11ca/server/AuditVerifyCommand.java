@@ -1,0 +1,101 @@
+package org.p11ca.server;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.concurrent.Callable;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PEMParser;
+import org.p11ca.ca.audit.AuditLogVerifier;
+import org.p11ca.ca.audit.VerificationResult;
+import org.p11ca.server.config.ServerConfig;
+import org.p11ca.server.config.ServerConfigLoader;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code p11ca audit-verify}: checks an audit log's hash chain and signed checkpoints with the audit key's public
+ * half, and names the first line that does not verify. Needs no PIN: the server writes the public key beside the
+ * log ({@value CaCore#AUDIT_PUBLIC_KEY_FILE}). Exit 0 when intact, 1 when broken.
+ */
+@Command(name = "audit-verify", mixinStandardHelpOptions = true,
+    description = "Verifies an audit log (hash chain and signed checkpoints); names the first bad line.")
+final class AuditVerifyCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--config", paramLabel = "<file.yaml>",
+        description = "take the log and the public key from the server's config")
+    Path config;
+
+    @Option(names = "--log", paramLabel = "<audit.log>", description = "the log (needs --public-key)")
+    Path log;
+  }
+
+  @Option(names = "--public-key", paramLabel = "<pem>",
+      description = "the audit key's public key or certificate (default with --config: beside the log)")
+  Path publicKey;
+
+  @Override
+  public Integer call() throws IOException {
+    Path log;
+    Path keyFile;
+    if (source.config != null) {
+      ServerConfig config = ServerConfigLoader.load(source.config);
+      log = config.audit().file();
+      keyFile = publicKey != null ? publicKey : log.resolveSibling(CaCore.AUDIT_PUBLIC_KEY_FILE);
+    } else {
+      if (publicKey == null) {
+        throw new IllegalArgumentException("--log needs --public-key");
+      }
+      log = source.log;
+      keyFile = publicKey;
+    }
+    if (!Files.isRegularFile(log)) {
+      throw new IllegalArgumentException("no audit log at " + log);
+    }
+    VerificationResult result = AuditLogVerifier.verify(log, readPublicKey(keyFile));
+    PrintWriter out = spec.commandLine().getOut();
+    if (result instanceof VerificationResult.Intact intact) {
+      out.println("p11ca: audit log " + log + " is intact: " + intact.records() + " records, "
+          + intact.checkpoints() + " signed checkpoints" + intact.warning().map(w -> " (warning: " + w + ")")
+              .orElse(""));
+      out.flush();
+      return 0;
+    }
+    VerificationResult.Broken broken = (VerificationResult.Broken) result;
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("p11ca: audit log " + log + " does not verify at line " + broken.lineNumber() + ": "
+        + broken.reason());
+    err.flush();
+    return 1;
+  }
+
+  private static PublicKey readPublicKey(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no public key at " + file);
+    }
+    try (Reader r = Files.newBufferedReader(file); PEMParser pem = new PEMParser(r)) {
+      Object o = pem.readObject();
+      SubjectPublicKeyInfo spki = o instanceof SubjectPublicKeyInfo s ? s
+          : o instanceof X509CertificateHolder c ? c.getSubjectPublicKeyInfo() : null;
+      if (spki == null) {
+        throw new IllegalArgumentException(file + " holds no PEM PUBLIC KEY or CERTIFICATE");
+      }
+      return BouncyCastleProvider.getPublicKey(spki);
+    }
+  }
+}

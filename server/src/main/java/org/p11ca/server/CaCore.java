@@ -1,0 +1,141 @@
+package org.p11ca.server;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.p11ca.ca.audit.AuditLog;
+import org.p11ca.ca.audit.AuditSigner;
+import org.p11ca.ca.profile.ProfileLoader;
+import org.p11ca.ca.profile.Profiles;
+import org.p11ca.ca.repository.CaDatabase;
+import org.p11ca.ca.repository.JdbcAgentStore;
+import org.p11ca.ca.repository.JdbcCertificateStore;
+import org.p11ca.ca.repository.JdbcRequestStore;
+import org.p11ca.ca.service.CaSigner;
+import org.p11ca.ca.service.CmcService;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.KeySelector;
+import org.p11ca.hsm.ObjectClass;
+import org.p11ca.hsm.SignatureAlgorithm;
+import org.p11ca.hsm.SlotSelector;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.TokenConfig;
+import org.p11ca.hsm.pkcs11.Pkcs11Library;
+import org.p11ca.server.config.ServerConfig;
+import org.p11ca.server.config.TokenSettings;
+
+/**
+ * The CA without its HTTP front: token, database, audit log and the CMC facade, opened from a validated config. The
+ * server serves it; operator commands ({@code bootstrap}) use it directly. Closing it closes the audit log (final
+ * signed checkpoint) while the token is still open, then the database and the token.
+ */
+final class CaCore implements AutoCloseable {
+
+  /** The audit key's public half, written beside the log so an auditor can check it without the token PIN. */
+  static final String AUDIT_PUBLIC_KEY_FILE = "audit-signing.pub.pem";
+
+  final Token token;
+  final CaDatabase database;
+  final AuditLog audit;
+  final JdbcAgentStore agents;
+  final JdbcCertificateStore certificates;
+  final CmcService cmc;
+  private final OpenedResources resources;
+
+  private CaCore(OpenedResources resources, Token token, CaDatabase database, AuditLog audit,
+      JdbcAgentStore agents, JdbcCertificateStore certificates, CmcService cmc) {
+    this.resources = resources;
+    this.token = token;
+    this.database = database;
+    this.audit = audit;
+    this.agents = agents;
+    this.certificates = certificates;
+    this.cmc = cmc;
+  }
+
+  /** Opens everything into {@code resources}, which the caller closes (on failure too). */
+  static CaCore open(ServerConfig config, Clock clock, OpenedResources resources) {
+    // Profiles first: a bad profile file is the cheapest failure to find, and needs no PIN.
+    Profiles profiles = config.profilesDir().map(ProfileLoader::load).orElseGet(ProfileLoader::loadDefaults);
+    Token token = resources.add("token '" + config.token().label() + "'", openToken(config.token()));
+    KeyHandle caKey = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label(config.keys().caSigning()));
+    X509Certificate caCertificate = token.findCertificate(KeySelector.label(config.keys().caSigning()))
+        .orElseThrow(() -> new IllegalStateException("token '" + config.token().label()
+            + "' has no CA certificate labelled '" + config.keys().caSigning()
+            + "': make one with p11ca-token self-signed-ca (scripts/softhsm-init.sh does)"));
+    KeyHandle auditKey = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label(config.keys().audit()));
+
+    CaDatabase database = resources.add("database", CaDatabase.openSqlite(config.dataDir()));
+    AuditSigner auditSigner = AuditSigner.of(token, auditKey);
+    AuditLog audit = resources.add("audit log", AuditLog.open(config.audit().file(), auditSigner,
+        config.audit().checkpoints(), clock));
+    writeAuditPublicKey(config.audit().file().resolveSibling(AUDIT_PUBLIC_KEY_FILE), token.publicKey(auditKey));
+    // A root CA: its chain is itself. A subordinate CA's issuers would follow here.
+    CaSigner signer = new CaSigner(token, caKey, SignatureAlgorithm.defaultFor(caKey),
+        List.of(holder(caCertificate)));
+    JdbcAgentStore agents = new JdbcAgentStore(database, clock);
+    JdbcCertificateStore certificates = new JdbcCertificateStore(database, clock);
+    CmcService cmc = new CmcService(signer, profiles, certificates, new JdbcRequestStore(database, clock), agents,
+        audit, clock);
+    return new CaCore(resources, token, database, audit, agents, certificates, cmc);
+  }
+
+  /** Opens a core that owns its resources (operator commands). */
+  static CaCore open(ServerConfig config, Clock clock) {
+    OpenedResources resources = new OpenedResources();
+    try {
+      return open(config, clock, resources);
+    } catch (RuntimeException | Error e) {
+      try {
+        resources.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    resources.close();
+  }
+
+  private static Token openToken(TokenSettings t) {
+    TokenConfig config = new TokenConfig(t.library(), SlotSelector.tokenLabel(t.label()), t.pin(), t.backend(),
+        t.sessionPoolSize(), TokenConfig.DEFAULT_CHECKOUT_TIMEOUT, Set.of());
+    return Pkcs11Library.load(t.library(), t.backend()).openToken(config);
+  }
+
+  private static void writeAuditPublicKey(Path file, PublicKey key) {
+    StringWriter pem = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
+      w.writeObject(key);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode the audit public key", e);
+    }
+    try {
+      if (!Files.exists(file) || !Files.readString(file).equals(pem.toString())) {
+        Files.writeString(file, pem.toString());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the audit public key to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static X509CertificateHolder holder(X509Certificate certificate) {
+    try {
+      return new X509CertificateHolder(certificate.getEncoded());
+    } catch (CertificateEncodingException | IOException e) {
+      throw new IllegalStateException("cannot read the CA certificate from the token", e);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package org.p11ca.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.List;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p11ca.ca.repository.AgentRole;
+import org.p11ca.ca.repository.CaDatabase;
+import org.p11ca.ca.repository.CertificateId;
+import org.p11ca.ca.repository.JdbcAgentStore;
+import org.p11ca.server.testing.CaTokens;
+import org.p11ca.hsm.testing.SoftHsm;
+
+/** {@code p11ca bootstrap} and {@code p11ca audit-verify} on a fresh token, database and audit log. */
+class OperatorCommandsTest {
+
+  @TempDir
+  Path dir;
+
+  private CaTokens.CaToken caToken;
+  private Path config;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void ca() throws Exception {
+    caToken = CaTokens.create("operator-cmds");
+    Path pin = caToken.writePinFile(dir);
+    config = Files.writeString(dir.resolve("p11ca.yaml"), "dataDir: data\n"
+        + "token:\n  library: " + SoftHsm.library() + "\n  label: " + caToken.token().label() + "\n"
+        + "  pinFile: " + pin.getFileName() + "\n"
+        + "http:\n  port: 0\n");
+  }
+
+  private int run(String... args) {
+    return P11caCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  private Path csr(String subject) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    KeyPair keys = g.generateKeyPair();
+    var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+        .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate()));
+    StringWriter pem = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
+      w.writeObject(csr);
+    }
+    return Files.writeString(dir.resolve(subject.replaceAll("\\W", "_") + ".csr"), pem.toString());
+  }
+
+  private static X509CertificateHolder readCert(Path pem) throws Exception {
+    try (Reader r = Files.newBufferedReader(pem); PEMParser p = new PEMParser(r)) {
+      return (X509CertificateHolder) p.readObject();
+    }
+  }
+
+  @Test
+  void bootstrap_issuesFromTheCsr_grantsTheAgentRole_andTheAuditLogVerifies() throws Exception {
+    Path cert = dir.resolve("agent.pem");
+    assertEquals(0, run("bootstrap", "--config", config.toString(), "--csr",
+        csr("UID=agent1,CN=CMC Agent,O=Example").toString(), "--agent", "agent1", "--operator", "alice",
+        "--out", cert.toString()), err.toString());
+    X509CertificateHolder issued = readCert(cert);
+    assertEquals(new X500Name("UID=agent1,CN=CMC Agent,O=Example"), issued.getSubject());
+    assertEquals(new X500Name(CaTokens.CA_SUBJECT), issued.getIssuer());
+    assertTrue(out.toString().contains("serial 0x" + issued.getSerialNumber().toString(16)), out.toString());
+
+    try (CaDatabase db = CaDatabase.openSqlite(dir.resolve("data"))) {
+      JdbcAgentStore agents = new JdbcAgentStore(db, java.time.Clock.systemUTC());
+      assertTrue(agents.hasRole(CertificateId.of(new X500Principal(issued.getIssuer().getEncoded()),
+          issued.getSerialNumber()), AgentRole.CA_AGENT));
+    }
+    String log = Files.readString(dir.resolve("data/audit/audit.log"));
+    assertTrue(log.contains("[AuditEvent=CERT_REQUEST_PROCESSED][SubjectID=alice][Outcome=Success]"), log);
+    assertTrue(log.contains("[AuditEvent=CONFIG_ROLE][SubjectID=alice][Outcome=Success]"), log);
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("audit-verify", "--config", config.toString()), err.toString());
+    assertTrue(out.toString().contains("is intact"), out.toString());
+  }
+
+  @Test
+  void bootstrap_refusesAnExistingOutputFile_andAProfileThatNeedsASigner() throws Exception {
+    Path existing = Files.writeString(dir.resolve("taken.pem"), "x");
+    assertEquals(P11caCommand.USAGE, run("bootstrap", "--config", config.toString(), "--csr",
+        csr("UID=x,O=Example").toString(), "--out", existing.toString()));
+    assertTrue(err.toString().contains("refusing to overwrite"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(P11caCommand.CA_FAILURE, run("bootstrap", "--config", config.toString(), "--csr",
+        csr("UID=y,O=Example").toString(), "--profile", "caFullCMCUserSignedCert", "--out",
+        dir.resolve("y.pem").toString()));
+    assertTrue(err.toString().startsWith("p11ca: profile caFullCMCUserSignedCert takes the subject from a CMC"
+        + " signer"), err.toString());
+  }
+
+  @Test
+  void auditVerify_namesTheFirstBadLine() throws Exception {
+    assertEquals(0, run("bootstrap", "--config", config.toString(), "--csr", csr("UID=z,O=Example").toString(),
+        "--out", dir.resolve("z.pem").toString()), err.toString());
+    Path log = dir.resolve("data/audit/audit.log");
+    List<String> lines = Files.readAllLines(log);
+    lines.set(1, lines.get(1).replace("Outcome=Success", "Outcome=Failure"));
+    Files.write(log, lines);
+    assertEquals(1, run("audit-verify", "--log", log.toString(), "--public-key",
+        dir.resolve("data/audit/audit-signing.pub.pem").toString()));
+    assertTrue(err.toString().startsWith("p11ca: audit log " + log + " does not verify at line 2"), err.toString());
+    assertEquals(1, err.toString().strip().lines().count());
+  }
+
+}
