@@ -29,7 +29,8 @@ import picocli.CommandLine.TypeConversionException;
         Pkcs10Command.class,
         RequestCommand.class,
         SubmitCommand.class,
-        ResponseCommand.class})
+        ResponseCommand.class,
+        ImportCertCommand.class})
 public final class CmcTool implements Callable<Integer> {
 
   @Spec

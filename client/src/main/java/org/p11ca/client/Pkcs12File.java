@@ -107,4 +107,26 @@ final class Pkcs12File {
       throw new CmcToolException("cannot encode PKCS#12 file " + file + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Replaces the certificate chain of the key entry {@code alias} (e.g. the stand-in certificate a new file holds)
+   * and rewrites the file in place: written beside it owner-only, then moved over it, so a failure leaves the old
+   * file whole.
+   */
+  static void replaceChain(Path file, char[] password, String alias, PrivateKey key, List<X509Certificate> chain) {
+    try {
+      KeyStore store = load(file, password);
+      store.setKeyEntry(alias, key, password, chain.toArray(X509Certificate[]::new));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      store.store(out, password);
+      Path dir = file.toAbsolutePath().getParent();
+      Path temp = dir.resolve("." + file.getFileName() + ".new");
+      java.nio.file.Files.deleteIfExists(temp);
+      LocalFiles.writeNewSecret(temp, out.toByteArray(), "PKCS#12 file");
+      java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new CmcToolException("cannot rewrite PKCS#12 file " + file + ": " + e.getMessage(), e);
+    }
+  }
 }
