@@ -11,6 +11,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.p11ca.ca.audit.AuditLogVerifier;
 import org.p11ca.ca.audit.VerificationResult;
 import org.p11ca.server.config.ServerConfig;
@@ -95,7 +96,9 @@ final class AuditVerifyCommand implements Callable<Integer> {
       if (spki == null) {
         throw new IllegalArgumentException(file + " holds no PEM PUBLIC KEY or CERTIFICATE");
       }
-      return BouncyCastleProvider.getPublicKey(spki);
+      // The converter, not BouncyCastleProvider.getPublicKey: that one answers null until a provider instance has
+      // registered its key converters, which nothing does in this short-lived process.
+      return new JcaPEMKeyConverter().setProvider(new BouncyCastleProvider()).getPublicKey(spki);
     }
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Objects;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.repository.CertificateReservation;
@@ -24,7 +25,7 @@ public final class StoredSerialReservation implements SerialReservation {
   @Override
   public boolean reserve(BigInteger serial, CertificateIntent intent) {
     return store.reserve(new CertificateReservation(serial, intent.requestId(), intent.profileId(),
-        intent.subject().toString(), intent.tbsCertificate()));
+        DistinguishedNames.rfc4514(intent.subject()), intent.tbsCertificate()));
   }
 
   @Override

@@ -12,6 +12,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.repository.CertificateRecord;
 import org.p11ca.ca.repository.CertificateStatus;
@@ -45,11 +46,11 @@ public final class SignerCertificateCheck {
   }
 
   public Verdict check(X509CertificateHolder signer) {
-    String who = "signer certificate " + signer.getSubject() + " (serial 0x" + signer.getSerialNumber().toString(16)
+    String who = "signer certificate " + DistinguishedNames.rfc4514(signer.getSubject()) + " (serial 0x" + signer.getSerialNumber().toString(16)
         + ")";
     if (!signer.getIssuer().equals(caCertificate.getSubject()) || !signedByCa(signer)) {
-      return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " was not issued by this CA (" + caCertificate.getSubject()
-          + ")");
+      return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " was not issued by this CA ("
+          + DistinguishedNames.rfc4514(caCertificate.getSubject()) + ")");
     }
     Instant now = clock.instant();
     if (now.isBefore(signer.getNotBefore().toInstant()) || now.isAfter(signer.getNotAfter().toInstant())) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.audit.AuditEvent;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.repository.AgentRole;
@@ -35,7 +36,8 @@ public final class AgentAdministration {
     }
     agents.grant(id, agentName, roles);
     audit.append(new AuditEvent.ConfigRole(operator, "grant " + EnumSet.copyOf(roles) + " to agent '" + agentName
-        + "' (certificate " + certificate.getSubject() + ", issuer " + certificate.getIssuer() + ", serial 0x"
+        + "' (certificate " + DistinguishedNames.rfc4514(certificate.getSubject()) + ", issuer "
+        + DistinguishedNames.rfc4514(certificate.getIssuer()) + ", serial 0x"
         + certificate.getSerialNumber().toString(16) + ")"));
   }
 }

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.audit.AuditEvent;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.audit.Outcome;
@@ -60,7 +61,7 @@ final class Enrollment {
         SubjectNamePolicy.FromSigner ? requester.signer().get().certificate().getSubject()
         : wanted.subject().orElse(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]));
     RequestRecord record = requests.create(new NewRequest(RequestStatus.PENDING, profile.id(),
-        recordedSubject.toString(), requester.subjectId(), transactionId.map(BigInteger::toString)));
+        DistinguishedNames.rfc4514(recordedSubject), requester.subjectId(), transactionId.map(BigInteger::toString)));
     ApprovedRequest approved;
     try {
       Verdict pop = PossessionCheck.check(request, raVerifiedAccepted);
@@ -73,11 +74,11 @@ final class Enrollment {
     } catch (CaException e) {
       requests.updateStatus(record.id(), RequestStatus.REJECTED);
       audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.FAILURE, record.id(),
-          profile.id(), recordedSubject.toString(), Optional.of(e.detail())));
+          profile.id(), DistinguishedNames.rfc4514(recordedSubject), Optional.of(e.detail())));
       return failed(request, e);
     }
     audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.SUCCESS, record.id(),
-        profile.id(), approved.subject().toString(), Optional.empty()));
+        profile.id(), DistinguishedNames.rfc4514(approved.subject()), Optional.empty()));
     IssuedCertificate issued;
     try {
       issued = issuer.issue(approved);
@@ -114,8 +115,8 @@ final class Enrollment {
       X500Name signerSubject = signer.certificate().getSubject();
       if (wanted.subject().isPresent() && !wanted.subject().get().equals(signerSubject)) {
         throw new CaException(FailInfo.BAD_IDENTITY, "request " + request.bodyPartId() + " asks for subject '"
-            + wanted.subject().get() + "', but profile " + profile.id() + " only issues to the signer's subject '"
-            + signerSubject + "'");
+            + DistinguishedNames.rfc4514(wanted.subject().get()) + "', but profile " + profile.id()
+            + " only issues to the signer's subject '" + DistinguishedNames.rfc4514(signerSubject) + "'");
       }
       return signerSubject;
     }

@@ -2,6 +2,7 @@ package org.p11ca.ca.service;
 
 import java.util.Objects;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.p11ca.ca.cmc.DistinguishedNames;
 
 /**
  * Who stands behind a request once authentication passed: the certificate (this CA's, valid, not revoked) and
@@ -14,6 +15,6 @@ record Signer(X509CertificateHolder certificate, boolean agent) {
   }
 
   String subjectId() {
-    return certificate.getSubject().toString();
+    return DistinguishedNames.rfc4514(certificate.getSubject());
   }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.audit.AuditEvent;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.audit.Outcome;
@@ -37,6 +39,7 @@ final class SignerAuthentication {
   static final String AGENT_AUTH = "CMCAuth";
   static final String TLS_AGENT_AUTH = "TLSClientCertAuth";
   static final String REQUEST_TYPE = "enrollment";
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private final X509CertificateHolder caCertificate;
   private final SignerCertificateCheck certificateCheck;
@@ -69,12 +72,12 @@ final class SignerAuthentication {
     Optional<X509CertificateHolder> found = signature.signerCertificate()
         .or(() -> storedCertificate(named));
     if (found.isEmpty()) {
-      throw refuse(named.issuer() + " #" + named.serial().toString(16), authManager, FailInfo.BAD_IDENTITY,
-          "the signer certificate (issuer " + named.issuer() + ", serial 0x" + named.serial().toString(16)
+      throw refuse("--", authManager, FailInfo.BAD_IDENTITY,
+          "the signer certificate (issuer " + DistinguishedNames.rfc4514(named.issuer()) + ", serial 0x" + named.serial().toString(16)
               + ") was neither sent with the request nor issued by this CA");
     }
     X509CertificateHolder cert = found.get();
-    String subjectId = cert.getSubject().toString();
+    String subjectId = DistinguishedNames.rfc4514(cert.getSubject());
     Verdict verdict = signatureVerdict(signature, cert);
     if (verdict.passed()) {
       verdict = certificateCheck.check(cert);
@@ -104,7 +107,7 @@ final class SignerAuthentication {
     } catch (CertificateEncodingException | IOException e) {
       throw refuse("--", TLS_AGENT_AUTH, FailInfo.BAD_IDENTITY, "the TLS client certificate cannot be read");
     }
-    String subjectId = cert.getSubject().toString();
+    String subjectId = DistinguishedNames.rfc4514(cert.getSubject());
     if (certificateCheck.check(cert) instanceof Verdict.Refused refused) {
       throw refuse(subjectId, TLS_AGENT_AUTH, refused.failInfo(), refused.reason());
     }
@@ -129,13 +132,10 @@ final class SignerAuthentication {
   private static Verdict signatureVerdict(CmcSignature signature, X509CertificateHolder cert) {
     PublicKey key;
     try {
-      key = BouncyCastleProvider.getPublicKey(cert.getSubjectPublicKeyInfo());
-    } catch (IOException e) {
-      return Verdict.refuse(FailInfo.BAD_ALG, "the signer certificate's public key cannot be read");
-    }
-    if (key == null) {
-      return Verdict.refuse(FailInfo.BAD_ALG, "the signer certificate's key algorithm "
-          + cert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm() + " is not supported");
+      key = new JcaPEMKeyConverter().setProvider(BC).getPublicKey(cert.getSubjectPublicKeyInfo());
+    } catch (IOException | RuntimeException e) {
+      return Verdict.refuse(FailInfo.BAD_ALG, "the signer certificate's public key ("
+          + cert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm() + ") cannot be read");
     }
     SignatureCheck check = signature.verify(key);
     if (check instanceof SignatureCheck.Invalid invalid) {
