@@ -6,7 +6,17 @@
 #       SoftHSM2 token in a temporary directory; plus the cost of opening a Token (login) and of a token object
 #       vs a session object. Defaults (1 s x 3 repeats, 0.5 s warm-up) take about 3 minutes.
 #
+#   scripts/bench.sh cmc [--ca-key rsa2048|p256] [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8,32]
+#                        [--sessions N]
+#       end-to-end CMC issuance over HTTPS against the real server (its composition root, in a JVM of its own, on a
+#       fresh SoftHSM2 token and data directory in a temporary directory), at each concurrency, interleaved in one
+#       run with the raw token sign rate (same CA key, same token, as many threads as the server's token sessions).
+#       Requests are built and signed before the timed phase; each worker reuses one kept-alive TLS connection.
+#       Defaults (3 s x 3 repeats, 2 s warm-up) take about 3 minutes per CA key type.
+#
 # Output: `hsm ...` lines (one per measurement: median ops/s, min, max), a summary table, and `ratio ...` lines.
+# cmc prints `raw ...`, one `cmc ...` line per concurrency (issued/s, p50/p99, CPU of load generator and server),
+# and one `ratio concurrency=N issuance/raw=X.XX` line per concurrency (0.5 is the ceiling: two signatures each).
 # Compare ratios within one run: on a shared machine absolute numbers drift from run to run, ratios much less.
 set -euo pipefail
 
@@ -20,13 +30,17 @@ usage() {
 usage: scripts/bench.sh <benchmark> [options]
   hsm   token operations per second, per backend and algorithm, 1 and 2 threads
         options: --seconds S (per measurement, default 1)  --repeats R (default 3)  --warmup S (default 0.5)
+  cmc   CMC issuance over HTTPS per concurrency vs the raw token sign rate, and their ratio
+        options: --ca-key rsa2048|p256 (default rsa2048)  --seconds S (default 3)  --repeats R (default 3)
+                 --warmup S (default 2)  --concurrency LIST (default 1,2,8,32)  --sessions N (default 8)
 USAGE
 }
 
-# The jar shades the hsm module, so hsm's sources count too.
+# The jar shades the hsm, ca-core and server modules, so their sources count too.
 build_if_stale() {
-  if [[ ! -f $jar ]] || [[ -n $(find "$root/bench/src" "$root/hsm/src/main" "$root/bench/pom.xml" \
-      "$root/hsm/pom.xml" "$root/pom.xml" -newer "$jar" -print -quit) ]]; then
+  if [[ ! -f $jar ]] || [[ -n $(find "$root/bench/src" "$root/hsm/src/main" "$root/ca-core/src/main" \
+      "$root/server/src/main" "$root/bench/pom.xml" "$root/hsm/pom.xml" "$root/ca-core/pom.xml" \
+      "$root/server/pom.xml" "$root/pom.xml" -newer "$jar" -print -quit) ]]; then
     echo "# building $jar" >&2
     (cd "$root" && mvn -B -q -pl bench -am package -DskipTests)
   fi
@@ -40,31 +54,32 @@ print_environment() { # print_environment <exact command line>
   echo "env date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 
-run_hsm() {
-  local start=$SECONDS status=0
+run_benchmark() { # run_benchmark <hsm|cmc> [options]
+  local benchmark=$1 start=$SECONDS status=0
+  shift
   if [[ ! -f $softhsm_library ]] || ! command -v softhsm2-util >/dev/null; then
     echo "softhsm2 is missing: run scripts/install-deps.sh" >&2
     exit 1
   fi
   build_if_stale
-  # A token directory of its own: the benchmark initializes tokens, and must never see the system's.
+  # A token directory of its own: the benchmark initializes tokens, and must never see the system's. bench cmc
+  # also keeps the CA's data directory (database, audit log) here, on the same disk as /tmp: its fsyncs are real.
   token_dir=$(mktemp -d "${TMPDIR:-/tmp}/p11ca-bench.XXXXXX")
   trap 'rm -rf "$token_dir"' EXIT
   mkdir "$token_dir/tokens"
   printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n' \
     "$token_dir/tokens" >"$token_dir/softhsm2.conf"
   export SOFTHSM2_CONF="$token_dir/softhsm2.conf"
-  print_environment "scripts/bench.sh hsm${*:+ $*}"
-  echo "# java -jar bench/target/p11ca-bench.jar hsm --library $softhsm_library${*:+ $*}"
-  java -jar "$jar" hsm --library "$softhsm_library" "$@" || status=$?
+  print_environment "scripts/bench.sh $benchmark${*:+ $*}"
+  echo "# java -jar bench/target/p11ca-bench.jar $benchmark --library $softhsm_library${*:+ $*}"
+  java -jar "$jar" "$benchmark" --library "$softhsm_library" "$@" || status=$?
   echo "# wall_time_s=$((SECONDS - start)) (whole run: build if stale, JVM start, setup, measurements)"
   return "$status"
 }
 
 case "${1:-}" in
-  hsm)
-    shift
-    run_hsm "$@"
+  hsm | cmc)
+    run_benchmark "$@"
     ;;
   "")
     usage

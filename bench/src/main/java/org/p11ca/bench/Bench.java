@@ -1,6 +1,8 @@
 package org.p11ca.bench;
 
 import java.util.Arrays;
+import org.p11ca.bench.cmc.CmcBench;
+import org.p11ca.bench.cmc.CmcServerMain;
 import org.p11ca.bench.hsm.HsmBench;
 
 /**
@@ -12,13 +14,24 @@ public final class Bench {
   static final String USAGE = """
       usage: java -jar p11ca-bench.jar <benchmark> [options]
         hsm   token operations per second, per backend and algorithm, with 1 and 2 threads
-      options: --seconds S (per measurement) --repeats R --warmup S --library PATH""";
+              options: --seconds S (per measurement) --repeats R --warmup S --library PATH
+        cmc   CMC issuance over HTTPS at several concurrencies vs the raw token sign rate, in one run
+              options: --ca-key rsa2048|p256 --seconds S --repeats R --warmup S --concurrency 1,2,8,32
+                       --sessions N (the server's token sessions = raw sign threads) --identities N --library PATH""";
 
   private Bench() {
   }
 
   public static void main(String[] args) {
     String benchmark = args.length == 0 ? "" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    if (benchmark.equals("cmc")) {
+      System.exit(CmcBench.main(rest, LibraryConsole.takeOverStandardOut()));
+    }
+    if (benchmark.equals(CmcServerMain.COMMAND)) {
+      // The server bench cmc starts in a JVM of its own (not a benchmark to run by hand).
+      System.exit(CmcServerMain.run(rest, LibraryConsole.takeOverStandardOut()));
+    }
     if (!benchmark.equals("hsm")) {
       System.err.println(benchmark.isEmpty() ? USAGE : "bench: unknown benchmark '" + benchmark + "'\n" + USAGE);
       System.exit(2);

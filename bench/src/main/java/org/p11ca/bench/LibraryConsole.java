@@ -12,13 +12,13 @@ import java.nio.charset.StandardCharsets;
  * measured. Its INFO lines are dropped; anything else a library prints goes to stderr; the results keep the real
  * stdout to themselves, so `grep '^hsm '` and `grep '^ratio '` see nothing else.
  */
-final class LibraryConsole {
+public final class LibraryConsole {
 
   private LibraryConsole() {
   }
 
   /** Redirects System.out as described and returns the real stdout, for results only. */
-  static PrintStream takeOverStandardOut() {
+  public static PrintStream takeOverStandardOut() {
     PrintStream results = System.out;
     System.setOut(new PrintStream(new InfoLineFilter(System.err), true, StandardCharsets.UTF_8));
     return results;

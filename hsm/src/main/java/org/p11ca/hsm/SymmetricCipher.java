@@ -15,6 +15,22 @@ public sealed interface SymmetricCipher {
     }
   }
 
+  /**
+   * AES-CBC without padding (CKM_AES_CBC): input must be a whole number of 16-byte blocks, and is refused with
+   * INVALID_INPUT otherwise. For peers that decrypt without unpadding (Dogtag's EncryptedPOP client); the IV must be
+   * 16 unpredictable bytes.
+   */
+  record AesCbc(byte[] iv) implements SymmetricCipher {
+    public AesCbc {
+      iv = aesBlockIv(iv);
+    }
+
+    @Override
+    public byte[] iv() {
+      return iv.clone();
+    }
+  }
+
   /** A copy of an IV that must be one AES block, as CBC needs. */
   static byte[] aesBlockIv(byte[] iv) {
     if (iv.length != 16) {

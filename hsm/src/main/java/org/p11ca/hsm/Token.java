@@ -10,6 +10,27 @@ import java.util.Optional;
  * One logged-in PKCS#11 token. Callers hold {@link KeyHandle}s and get results of operations; key material never
  * leaves through this interface. Thread safe: operations lease a session from one bounded pool, and a session that
  * the token invalidated (closed, logged out, device reset) is reopened and the operation retried once.
+ *
+ * <h2>Session objects across calls</h2>
+ *
+ * A key made with {@link KeyAttributes#session} (CKA_TOKEN false) is a session object. PKCS#11 makes it visible to
+ * every session this process has with the token, whichever pooled session a later call leases, and destroys it when
+ * the one session that created it is closed, even while other sessions use it (PKCS#11 v2.40 base section 5.6,
+ * C_CloseSession; the sessions overview of v2.20 section 6.7). This implementation keeps pooled sessions open, so a
+ * session object normally lives until {@link #destroy} or {@link #close}. It dies early when:
+ * <ul>
+ *   <li>the pool closes the session that created it: after the token reported a device error or reset (every idle
+ *       session is closed), or after an operation in that session failed in an unexpected way (the session may
+ *       still have an operation active, so it is not reused);
+ *   <li>the session is closed or the token logged out behind the pool (another party calling C_CloseSession,
+ *       C_CloseAllSessions or C_Logout in this process); SoftHSM 2.6.1 destroys every private session object on
+ *       logout, and every key this layer creates is CKA_PRIVATE.
+ * </ul>
+ * Recovery re-finds token objects by label and CKA_ID, but a session object has nothing to be re-found by: a call on
+ * a handle whose object is gone fails with {@link HsmException.Reason#KEY_NOT_FOUND} (CKR_OBJECT_HANDLE_INVALID or
+ * CKR_KEY_HANDLE_INVALID from the token) and a message naming the session object. A caller holding session objects
+ * across several calls (unwrap a session key, unwrap a private key under it, wrap it for storage, ...) should on
+ * KEY_NOT_FOUND destroy what it still holds and repeat the whole operation from its inputs.
  */
 public interface Token extends AutoCloseable {
 
@@ -48,10 +69,26 @@ public interface Token extends AutoCloseable {
 
   byte[] decrypt(KeyHandle rsaPrivateKey, RsaPadding padding, byte[] ciphertext);
 
+  /**
+   * RSA encryption with a public key object (C_Encrypt with CKM_RSA_PKCS or CKM_RSA_PKCS_OAEP), the mirror of
+   * {@link #decrypt(KeyHandle, RsaPadding, byte[])}. The key needs CKA_ENCRYPT ({@link KeyUsage#ENCRYPT} on import).
+   *
+   * @throws HsmException MECHANISM_UNSUPPORTED for an OAEP hash the token cannot do; INVALID_INPUT for a plaintext
+   *     too long for the key and padding
+   */
+  byte[] encrypt(KeyHandle rsaPublicKey, RsaPadding padding, byte[] plaintext);
+
   byte[] encrypt(KeyHandle secretKey, SymmetricCipher cipher, byte[] plaintext);
 
   byte[] decrypt(KeyHandle secretKey, SymmetricCipher cipher, byte[] ciphertext);
 
+  /**
+   * Wraps an extractable key. With {@link WrapMechanism.Rsa} the wrapping key is an RSA public key object, e.g. one
+   * made by {@link #importPublicKey(PublicKey, KeyAttributes)} with {@link KeyUsage#WRAP}.
+   *
+   * @throws HsmException MECHANISM_UNSUPPORTED for a mechanism or OAEP hash the token cannot do; INVALID_INPUT for a
+   *     key that is not extractable or a wrapping key without CKA_WRAP
+   */
   byte[] wrapKey(KeyHandle wrappingKey, WrapMechanism mechanism, KeyHandle keyToWrap);
 
   /**
@@ -79,7 +116,23 @@ public interface Token extends AutoCloseable {
 
   KeyHandle importCertificate(String label, ObjectId id, X509Certificate certificate);
 
+  /**
+   * A token object that verifies, and for RSA also encrypts and wraps; see
+   * {@link #importPublicKey(PublicKey, KeyAttributes)}.
+   */
   KeyHandle importPublicKey(String label, ObjectId id, PublicKey publicKey);
+
+  /**
+   * Creates a public key object from an RSA or EC public key. {@code attributes.persistent()} false makes a session
+   * object (CKA_TOKEN false; see "Session objects across calls" above), true a token object with the label and
+   * CKA_ID given (without a CKA_ID, the RFC 5280 method-1 key identifier). CKA_ENCRYPT, CKA_WRAP, CKA_VERIFY and
+   * CKA_DERIVE are set from the usages ENCRYPT, WRAP, SIGN (as verify) and DERIVE, each true or false.
+   *
+   * @throws HsmException INVALID_INPUT for a key that is neither RSA nor EC, for DECRYPT or UNWRAP (a public key
+   *     cannot do either), and for ENCRYPT or WRAP on an EC key (PKCS#11 has no EC encryption); OBJECT_EXISTS for a
+   *     token object whose label is taken
+   */
+  KeyHandle importPublicKey(PublicKey publicKey, KeyAttributes attributes);
 
   void destroy(KeyHandle object);
 

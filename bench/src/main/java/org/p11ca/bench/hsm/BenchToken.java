@@ -14,7 +14,7 @@ import org.p11ca.hsm.pkcs11.Pkcs11Library;
  * A SoftHSM token this run initialized for itself, in SoftHSM's free slot, with random PINs that exist only in this
  * process's memory: nothing to leak into a file, an argument list or the output.
  */
-final class BenchToken {
+public final class BenchToken {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String PIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -30,7 +30,7 @@ final class BenchToken {
   }
 
   /** Initializes through the iaik backend, the one that has C_InitToken and C_InitPIN. */
-  static BenchToken initialize(Path library, String label) {
+  public static BenchToken initialize(Path library, String label) {
     Pkcs11Library pkcs11 = Pkcs11Library.load(library, Backend.IAIK);
     TokenInfo free = pkcs11.firstUninitializedSlot().orElseThrow(() -> new HsmException(
         HsmException.Reason.SLOT_NOT_FOUND, "the PKCS#11 library " + library + " offers no uninitialized slot"));
@@ -39,12 +39,20 @@ final class BenchToken {
     return new BenchToken(library, label, user);
   }
 
-  String label() {
+  public String label() {
     return label;
   }
 
-  TokenConfig config(Backend backend, int sessionPoolSize) {
+  public TokenConfig config(Backend backend, int sessionPoolSize) {
     return TokenConfig.of(library, SlotSelector.tokenLabel(label), userPin, backend).withPoolSize(sessionPoolSize);
+  }
+
+  /**
+   * The user PIN, for a child process this run starts (bench cmc's server) through its environment: never a file,
+   * never an argument list.
+   */
+  public char[] userPin() {
+    return userPin.read();
   }
 
   /** The same token with a PIN that is certainly wrong: to check whether a login really happens. */

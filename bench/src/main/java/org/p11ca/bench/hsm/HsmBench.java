@@ -114,7 +114,7 @@ public final class HsmBench {
    * This benchmark initializes tokens, so it runs only where SOFTHSM2_CONF names a token directory made for it
    * (scripts/bench.sh makes a temporary one): never on the system's or a developer's tokens.
    */
-  private static Optional<String> refusalToTouchTokens() {
+  public static Optional<String> refusalToTouchTokens() {
     String conf = System.getenv("SOFTHSM2_CONF");
     if (conf == null || conf.isBlank()) {
       return Optional.of("SOFTHSM2_CONF is not set: run scripts/bench.sh hsm, which makes a temporary token"

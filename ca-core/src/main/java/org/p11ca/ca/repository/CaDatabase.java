@@ -3,10 +3,19 @@ package org.p11ca.ca.repository;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -19,10 +28,11 @@ import org.sqlite.SQLiteDataSource;
  * The CA's database: a pooled {@link DataSource}, migrated to the current schema on open, with reads run on any
  * pooled connection and writes serialized.
  *
- * <p>SQLite allows one writer per file. Writes are therefore serialized in this process by one lock (so they queue
- * here instead of spinning on SQLITE_BUSY), run as BEGIN IMMEDIATE (the write lock is taken at the start, so a
- * transaction never fails half-way trying to upgrade from reader to writer), and busy_timeout covers another process
- * holding the file. WAL lets the pool's other connections read while one writes.
+ * <p>SQLite allows one writer per file. Writes are therefore serialized in this process (so they queue here instead
+ * of spinning on SQLITE_BUSY) and group-committed: the writes waiting while one commit syncs go into the next
+ * transaction together ({@link #write}). Transactions run as BEGIN IMMEDIATE (the write lock is taken at the start,
+ * so a transaction never fails half-way trying to upgrade from reader to writer), and busy_timeout covers another
+ * process holding the file. WAL lets the pool's other connections read while one writes.
  */
 public final class CaDatabase implements AutoCloseable {
 
@@ -34,8 +44,17 @@ public final class CaDatabase implements AutoCloseable {
 
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
+  /** Units of work per commit, at most: bounds one transaction's size (and the WAL growth of one commit). */
+  private static final int MAX_BATCH = 64;
+
   private final HikariDataSource pool;
-  private final ReentrantLock writeLock = new ReentrantLock(true);
+  /** Guards {@link #waiting} and {@link #committing}; never held while SQL runs. */
+  private final ReentrantLock queue = new ReentrantLock();
+  private final Condition batchCommitted = queue.newCondition();
+  private final ArrayDeque<PendingWrite<?>> waiting = new ArrayDeque<>();
+  /** True while a leader runs a batch: at most one transaction writes at a time, as SQLite allows. */
+  private boolean committing;
+  private final ThreadLocal<Boolean> insideWrite = new ThreadLocal<>();
 
   private CaDatabase(HikariDataSource pool) {
     this.pool = pool;
@@ -108,27 +127,214 @@ public final class CaDatabase implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in one write transaction, committed (and, with synchronous=FULL, synced) before this returns;
-   * rolled back if it throws. Work that hits an expected constraint violation rolls back itself and returns normally.
+   * Runs {@code work} in a write transaction, committed (and, with synchronous=FULL, synced) before this returns;
+   * its changes are undone if it throws. Work that hits an expected constraint violation may call
+   * {@link Connection#rollback()}, which undoes that work's own changes only, and return normally.
+   *
+   * <p>Group commit: writes that arrive while a commit is under way wait, and the next one to run takes all of
+   * them into one transaction with one commit, so N concurrent writers pay for one fsync instead of N. Each runs
+   * inside a savepoint of its own: one that fails is rolled back to its savepoint and gets its own exception, and
+   * the others' work commits as if it had run alone. Every caller returns only after the commit that holds its work
+   * is on disk; if that commit fails, every caller in it gets the failure and nothing of the batch is kept.
+   *
+   * @throws IllegalStateException when called from inside another write's work (it would wait for itself)
    */
   public <T> T write(String what, SqlWork<T> work) {
-    writeLock.lock();
+    if (Boolean.TRUE.equals(insideWrite.get())) {
+      throw new IllegalStateException(what + ": a write cannot run inside another write's work");
+    }
+    PendingWrite<T> pending = new PendingWrite<>(what, work);
+    queue.lock();
+    try {
+      waiting.add(pending);
+      while (!pending.done) {
+        if (committing) {
+          batchCommitted.awaitUninterruptibly();
+          continue;
+        }
+        committing = true;
+        List<PendingWrite<?>> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+        while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
+          batch.add(waiting.poll());
+        }
+        queue.unlock();
+        try {
+          runBatch(batch);
+        } finally {
+          queue.lock();
+          // Published under the lock, so a waiter that sees done also sees the outcome.
+          batch.forEach(w -> w.done = true);
+          committing = false;
+          batchCommitted.signalAll();
+        }
+      }
+    } finally {
+      queue.unlock();
+    }
+    return pending.result();
+  }
+
+  /** One caller's unit of work and, once its batch has committed (or failed), its outcome. */
+  private static final class PendingWrite<T> {
+    final String what;
+    final SqlWork<T> work;
+    boolean done;
+    /** Set only after the commit that holds this work's changes returned. */
+    boolean committed;
+    T value;
+    RuntimeException failure;
+
+    PendingWrite(String what, SqlWork<T> work) {
+      this.what = what;
+      this.work = work;
+    }
+
+    void run(Connection c) throws SQLException {
+      value = work.run(c);
+    }
+
+    void fail(Exception e) {
+      failure = e instanceof RuntimeException r ? r
+          : new CaException(FailInfo.INTERNAL_CA_ERROR, what + ": " + e.getMessage(), e);
+    }
+
+    T result() {
+      if (failure != null) {
+        throw failure;
+      }
+      if (!committed) {
+        throw new CaException(FailInfo.INTERNAL_CA_ERROR, what + ": the transaction holding it did not commit");
+      }
+      return value;
+    }
+  }
+
+  /**
+   * One transaction for the whole batch, a savepoint per unit of work, one commit. Runs on the leader's thread
+   * with no other batch running (the committing flag), so the pooled connection it takes is SQLite's one writer.
+   * A work that fails gets its own exception; a failing commit (or connection) fails every work of the batch, and
+   * anything else, even an Error, leaves them uncommitted, which {@link PendingWrite#result} reports.
+   */
+  private void runBatch(List<PendingWrite<?>> batch) {
+    List<PendingWrite<?>> succeeded = new ArrayList<>(batch.size());
+    insideWrite.set(Boolean.TRUE);
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
-        T result = work.run(c);
+        for (PendingWrite<?> w : batch) {
+          Savepoint savepoint = c.setSavepoint();
+          try {
+            w.run(SavepointScopedConnection.of(c, savepoint));
+            c.releaseSavepoint(savepoint);
+            succeeded.add(w);
+          } catch (SQLException | RuntimeException e) {
+            // Undo this work's changes only; the batch's other work stays.
+            c.rollback(savepoint);
+            c.releaseSavepoint(savepoint);
+            w.fail(e);
+          }
+        }
         c.commit();
-        return result;
+        succeeded.forEach(w -> w.committed = true);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+        rollbackQuietly(c, e);
+        failAll(batch, new CaException(FailInfo.INTERNAL_CA_ERROR, "committing " + describe(batch) + ": "
+            + e.getMessage(), e));
       } finally {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new CaException(FailInfo.INTERNAL_CA_ERROR, what + ": " + e.getMessage(), e);
+      // Getting or resetting the connection failed. Resetting fails only after the commit or rollback above,
+      // so work already committed keeps its result.
+      failAll(batch, new CaException(FailInfo.INTERNAL_CA_ERROR, describe(batch) + ": " + e.getMessage(), e));
     } finally {
-      writeLock.unlock();
+      insideWrite.remove();
+    }
+  }
+
+  /** Fails every work of the batch that did not commit and has no failure of its own yet. */
+  private static void failAll(List<PendingWrite<?>> batch, CaException failure) {
+    for (PendingWrite<?> w : batch) {
+      if (!w.committed && w.failure == null) {
+        w.failure = failure;
+      }
+    }
+  }
+
+  /**
+   * The connection a unit of work sees inside a batch: {@link Connection#rollback()} undoes that work's changes
+   * only (to its savepoint: JdbcCertificateStore rolls back a unique violation, which PostgreSQL requires before
+   * the transaction can go on), and the transaction's own commit and autocommit belong to the batch, not to it.
+   */
+  private static final class SavepointScopedConnection implements InvocationHandler {
+    private final Connection connection;
+    private final Savepoint savepoint;
+
+    private SavepointScopedConnection(Connection connection, Savepoint savepoint) {
+      this.connection = connection;
+      this.savepoint = savepoint;
+    }
+
+    static Connection of(Connection connection, Savepoint savepoint) {
+      return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+          new Class<?>[] {Connection.class}, new SavepointScopedConnection(connection, savepoint));
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      boolean noArgs = args == null || args.length == 0;
+      switch (method.getName()) {
+        case "rollback" -> {
+          if (noArgs) {
+            connection.rollback(savepoint);
+            return null;
+          }
+        }
+        case "commit", "setAutoCommit" -> throw new SQLException(method.getName()
+            + " inside CaDatabase.write: the batch's transaction commits after the work returns");
+        case "close" -> {
+          return null;
+        }
+        case "equals" -> {
+          return proxy == args[0];
+        }
+        case "hashCode" -> {
+          return System.identityHashCode(proxy);
+        }
+        case "toString" -> {
+          return "savepoint-scoped " + connection;
+        }
+        default -> {
+        }
+      }
+      try {
+        return method.invoke(connection, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static String describe(List<PendingWrite<?>> batch) {
+    return batch.size() == 1 ? batch.get(0).what
+        : batch.get(0).what + " (with " + (batch.size() - 1) + " other writes in the same commit)";
+  }
+
+  /** For tests: writes waiting for the running commit to finish. */
+  int queuedWrites() {
+    queue.lock();
+    try {
+      return waiting.size();
+    } finally {
+      queue.unlock();
     }
   }
 

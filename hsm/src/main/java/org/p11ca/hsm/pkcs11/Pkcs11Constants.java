@@ -79,6 +79,7 @@ public final class Pkcs11Constants {
   public static final long CKM_EC_KEY_PAIR_GEN = 0x1040;
   public static final long CKM_ECDSA = 0x1041;
   public static final long CKM_AES_KEY_GEN = 0x1080;
+  public static final long CKM_AES_CBC = 0x1082;
   public static final long CKM_AES_CBC_PAD = 0x1085;
   public static final long CKM_AES_GCM = 0x1087;
   public static final long CKM_AES_KEY_WRAP = 0x2109;

@@ -30,6 +30,7 @@ import org.p11ca.hsm.KeyHandle;
 import org.p11ca.hsm.KeyPairSpec;
 import org.p11ca.hsm.KeySelector;
 import org.p11ca.hsm.KeyType;
+import org.p11ca.hsm.KeyUsage;
 import org.p11ca.hsm.ObjectClass;
 import org.p11ca.hsm.ObjectId;
 import org.p11ca.hsm.PinSource;
@@ -144,7 +145,7 @@ public final class Pkcs11Token implements Token {
         } else if (ErrorMapping.staleObjectHandle(c)) {
           lease.close();
           retry = retry && refreshStaleHandles();
-        } else if (ErrorMapping.sessionStillUsable(c)) {
+        } else if (ErrorMapping.sessionStillUsable(c) || quirks.generalErrorLeavesSessionUsable(c)) {
           // Keep the session: closing it would destroy every session object it created.
           lease.close();
           retry = false;
@@ -337,8 +338,8 @@ public final class Pkcs11Token implements Token {
 
   @Override
   public TokenObject describe(KeyHandle object) {
-    return call("reading attributes of " + object,
-        s -> row(binding.getAttributes(s, nativeOf(object), LISTING_ATTRIBUTES)));
+    return callOn("reading attributes of " + object,
+        s -> row(binding.getAttributes(s, nativeOf(object), LISTING_ATTRIBUTES)), object);
   }
 
   private static TokenObject row(Map<Long, Object> a) {
@@ -368,8 +369,8 @@ public final class Pkcs11Token implements Token {
   }
 
   private PublicKey rsaPublicKey(KeyHandle key) {
-    Map<Long, Object> a = call("reading public key of " + key,
-        s -> binding.getAttributes(s, nativeOf(key), CKA_MODULUS, CKA_PUBLIC_EXPONENT));
+    Map<Long, Object> a = callOn("reading public key of " + key,
+        s -> binding.getAttributes(s, nativeOf(key), CKA_MODULUS, CKA_PUBLIC_EXPONENT), key);
     if (a.get(CKA_MODULUS) instanceof BigInteger n && a.get(CKA_PUBLIC_EXPONENT) instanceof BigInteger e) {
       return PublicKeys.rsa(n, e);
     }
@@ -378,8 +379,8 @@ public final class Pkcs11Token implements Token {
 
   private PublicKey ecPublicKey(KeyHandle key) {
     if (key.objectClass() == ObjectClass.PUBLIC_KEY) {
-      Map<Long, Object> a = call("reading public key of " + key,
-          s -> binding.getAttributes(s, nativeOf(key), CKA_EC_PARAMS, CKA_EC_POINT));
+      Map<Long, Object> a = callOn("reading public key of " + key,
+          s -> binding.getAttributes(s, nativeOf(key), CKA_EC_PARAMS, CKA_EC_POINT), key);
       if (a.get(CKA_EC_PARAMS) instanceof byte[] p && a.get(CKA_EC_POINT) instanceof byte[] q) {
         return PublicKeys.ec(p, q);
       }
@@ -390,7 +391,11 @@ public final class Pkcs11Token implements Token {
   /** A private EC key carries no point: take it from the public key or certificate sharing its CKA_ID. */
   private PublicKey publicKeyFromSibling(KeyHandle key) {
     if (key.id().isEmpty() && key.label().isEmpty()) {
-      throw new HsmException(Reason.KEY_NOT_FOUND, "no public key for " + key + ": it has neither label nor id");
+      // PKCS#11 keeps an EC point only on the public key object (CKA_EC_POINT), so an unwrapped EC session key alone
+      // cannot say its public key; signing with it and verifying in software can show which key it is.
+      throw new HsmException(Reason.KEY_NOT_FOUND, "no public key for " + key + ": the object does not carry it"
+          + (key.keyType() == KeyType.EC ? " (an EC private key has no CKA_EC_POINT)" : "")
+          + " and it has neither label nor id to find its public key or certificate by");
     }
     KeySelector sel = key.id().isPresent() ? KeySelector.id(key.id().get()) : KeySelector.label(key.label().get());
     Optional<KeyHandle> pub = findKey(ObjectClass.PUBLIC_KEY, sel);
@@ -411,17 +416,18 @@ public final class Pkcs11Token implements Token {
       case RSA_PKCS1 -> {
         requireMechanism(CKM_RSA_PKCS);
         byte[] di = SignatureEncoding.digestInfo(algorithm.hash(), digest);
-        yield call("signing with " + key, s -> binding.sign(s, Mech.of(CKM_RSA_PKCS), nativeOf(key), di));
+        yield callOn("signing with " + key, s -> binding.sign(s, Mech.of(CKM_RSA_PKCS), nativeOf(key), di), key);
       }
       case RSA_PSS -> {
         requireMechanism(CKM_RSA_PKCS_PSS);
         HashAlgorithm h = algorithm.hash();
         Mech m = Mech.of(CKM_RSA_PKCS_PSS, new Mech.Pss(hashMechanism(h), mgf(h), h.length()));
-        yield call("signing with " + key, s -> binding.sign(s, m, nativeOf(key), digest));
+        yield callOn("signing with " + key, s -> binding.sign(s, m, nativeOf(key), digest), key);
       }
       case ECDSA -> {
         requireMechanism(CKM_ECDSA);
-        byte[] raw = call("signing with " + key, s -> binding.sign(s, Mech.of(CKM_ECDSA), nativeOf(key), digest));
+        byte[] raw = callOn("signing with " + key,
+            s -> binding.sign(s, Mech.of(CKM_ECDSA), nativeOf(key), digest), key);
         yield SignatureEncoding.ecdsaToDer(raw);
       }
     };
@@ -434,10 +440,33 @@ public final class Pkcs11Token implements Token {
     requireMechanism(m.type());
     int max = key.sizeBits() > 0 ? (key.sizeBits() + 7) / 8 : 1024;
     try {
-      return call("decrypting with " + key, s -> binding.decrypt(s, m, nativeOf(key), ciphertext, max));
+      return callOn("decrypting with " + key, s -> binding.decrypt(s, m, nativeOf(key), ciphertext, max), key);
     } catch (HsmException e) {
       throw oaepHashRefusal(padding, decryptionFailure(e,
           "RSA decryption with " + key + " failed: the ciphertext or padding is invalid"));
+    }
+  }
+
+  @Override
+  public byte[] encrypt(KeyHandle key, RsaPadding padding, byte[] plaintext) {
+    requireKind(key, ObjectClass.PUBLIC_KEY, KeyType.RSA, "RSA encryption");
+    Mech m = rsaMechanism(padding);
+    requireMechanism(m.type());
+    int max = key.sizeBits() > 0 ? (key.sizeBits() + 7) / 8 : 1024;
+    if (key.sizeBits() > 0) {
+      // RFC 8017 7.2.1 (k - 11) and 7.1.1 (k - 2 hLen - 2); checked here because tokens disagree on the answer
+      // (SoftHSM 2.6.1 says CKR_GENERAL_ERROR).
+      int limit = padding instanceof RsaPadding.Oaep oaep ? max - 2 * oaep.hash().length() - 2 : max - 11;
+      if (plaintext.length > limit) {
+        throw new HsmException(Reason.INVALID_INPUT, "RSA-" + key.sizeBits() + " with "
+            + (padding instanceof RsaPadding.Oaep oaep ? "OAEP-" + oaep.hash().jcaName() : "PKCS#1 v1.5")
+            + " encrypts at most " + limit + " bytes, not " + plaintext.length);
+      }
+    }
+    try {
+      return callOn("encrypting with " + key, s -> binding.encrypt(s, m, nativeOf(key), plaintext, max), key);
+    } catch (HsmException e) {
+      throw oaepHashRefusal(padding, e);
     }
   }
 
@@ -446,8 +475,9 @@ public final class Pkcs11Token implements Token {
     requireKind(key, ObjectClass.SECRET_KEY, KeyType.AES, "AES encryption");
     Mech m = aesMechanism(cipher);
     requireMechanism(m.type());
+    requireWholeBlocks(cipher, plaintext, "plaintext");
     int max = plaintext.length + 32;
-    return call("encrypting with " + key, s -> binding.encrypt(s, m, nativeOf(key), plaintext, max));
+    return callOn("encrypting with " + key, s -> binding.encrypt(s, m, nativeOf(key), plaintext, max), key);
   }
 
   @Override
@@ -455,9 +485,10 @@ public final class Pkcs11Token implements Token {
     requireKind(key, ObjectClass.SECRET_KEY, KeyType.AES, "AES decryption");
     Mech m = aesMechanism(cipher);
     requireMechanism(m.type());
+    requireWholeBlocks(cipher, ciphertext, "ciphertext");
     int max = ciphertext.length + 16;
     try {
-      return call("decrypting with " + key, s -> binding.decrypt(s, m, nativeOf(key), ciphertext, max));
+      return callOn("decrypting with " + key, s -> binding.decrypt(s, m, nativeOf(key), ciphertext, max), key);
     } catch (HsmException e) {
       throw decryptionFailure(e, cipher instanceof SymmetricCipher.AesGcm
           ? "AES-GCM authentication failed with " + key + ": the ciphertext, IV or additional data was altered"
@@ -465,13 +496,53 @@ public final class Pkcs11Token implements Token {
     }
   }
 
+  /** CKM_AES_CBC has no padding to fill a last block, and a token's answer to a partial one varies. */
+  private static void requireWholeBlocks(SymmetricCipher cipher, byte[] data, String what) {
+    if (cipher instanceof SymmetricCipher.AesCbc && (data.length == 0 || data.length % 16 != 0)) {
+      throw new HsmException(Reason.INVALID_INPUT, "AES-CBC without padding needs whole 16-byte blocks: the "
+          + what + " is " + data.length + " bytes; use AesCbcPad for data of any length");
+    }
+  }
+
+  /**
+   * Used for every RSA operation with OAEP. A token that lacks the hash refuses the parameters, with
+   * CKR_MECHANISM_PARAM_INVALID per PKCS#11 or, SoftHSM 2.6.1, CKR_ARGUMENTS_BAD: either is reported as the
+   * missing capability it is, not as a failure of the call.
+   */
   private HsmException oaepHashRefusal(RsaPadding padding, HsmException e) {
     if (padding instanceof RsaPadding.Oaep oaep && e.getCause() instanceof Pkcs11Error p
-        && quirks.oaepHashRefusedAsBadArguments(p.code())) {
-      return new HsmException(Reason.MECHANISM_UNSUPPORTED, "token '" + info.label() + "' does not do RSA-OAEP with "
-          + oaep.hash().jcaName() + " and MGF1-" + oaep.mgfHash().jcaName() + " (SoftHSM 2.6 only with SHA-1)", e);
+        && (quirks.oaepHashRefusedAsBadArguments(p.code()) || p.code() == CKR_MECHANISM_PARAM_INVALID)) {
+      return new HsmException(Reason.MECHANISM_UNSUPPORTED, "token '" + info.label() + "' cannot do RSA-OAEP with "
+          + oaep.hash().jcaName() + " and MGF1-" + oaep.mgfHash().jcaName() + " (" + p.codeName() + ")"
+          + quirks.oaepHashNote(), e);
     }
     return e;
+  }
+
+  /**
+   * A call that failed because one of its handles names no object, where that object was a session object: it
+   * died with its session (see the Token Javadoc) and cannot be re-found, so the caller must start over.
+   */
+  private <T> T callOn(String what, SessionOp<T> op, KeyHandle... keys) {
+    try {
+      return call(what, op);
+    } catch (HsmException e) {
+      throw sessionObjectGone(e, what, keys);
+    }
+  }
+
+  private HsmException sessionObjectGone(HsmException e, String what, KeyHandle... keys) {
+    if (!(e.getCause() instanceof Pkcs11Error p) || !ErrorMapping.staleObjectHandle(p.code())) {
+      return e;
+    }
+    List<String> gone = Arrays.stream(keys).filter(k -> !k.persistent()).map(KeyHandle::toString).toList();
+    if (gone.isEmpty()) {
+      return e;
+    }
+    return new HsmException(Reason.KEY_NOT_FOUND, what + " on token '" + info.label() + "' failed with "
+        + p.codeName() + ": " + String.join(", ", gone) + " may be gone. A session object dies with the session"
+        + " that created it (closed after a device error or an unexpected failure, or by a logout) and cannot be"
+        + " found again: destroy what is left and repeat the whole operation", e);
   }
 
   private HsmException decryptionFailure(HsmException e, String message) {
@@ -483,11 +554,15 @@ public final class Pkcs11Token implements Token {
 
   @Override
   public byte[] wrapKey(KeyHandle wrappingKey, WrapMechanism mechanism, KeyHandle keyToWrap) {
+    if (mechanism instanceof WrapMechanism.Rsa) {
+      // C_WrapKey takes the public half; the private key's handle would only earn a bare KEY_TYPE_INCONSISTENT.
+      requireKind(wrappingKey, ObjectClass.PUBLIC_KEY, KeyType.RSA, "wrap under RSA");
+    }
     Mech m = wrapMechanism(mechanism);
     requireMechanism(m.type());
     try {
-      return call("wrapping " + keyToWrap + " under " + wrappingKey,
-          s -> binding.wrapKey(s, m, nativeOf(wrappingKey), nativeOf(keyToWrap)));
+      return callOn("wrapping " + keyToWrap + " under " + wrappingKey,
+          s -> binding.wrapKey(s, m, nativeOf(wrappingKey), nativeOf(keyToWrap)), wrappingKey, keyToWrap);
     } catch (HsmException e) {
       throw mechanism instanceof WrapMechanism.Rsa rsa ? oaepHashRefusal(rsa.padding(), e) : e;
     }
@@ -520,12 +595,23 @@ public final class Pkcs11Token implements Token {
     };
     requireNewLabel(objectClass, attributes);
     try {
-      return afterCreation(call("unwrapping a " + keyType + " key with " + unwrappingKey, s -> {
+      return afterCreation(callOn("unwrapping a " + keyType + " key with " + unwrappingKey, s -> {
         long h = binding.unwrapKey(s, m, nativeOf(unwrappingKey), wrapped, template);
         return handleFor(s, h);
-      }));
+      }, unwrappingKey));
     } catch (HsmException e) {
-      throw mechanism instanceof WrapMechanism.Rsa rsa ? oaepHashRefusal(rsa.padding(), e) : e;
+      if (mechanism instanceof WrapMechanism.Rsa rsa) {
+        throw oaepHashRefusal(rsa.padding(), decryptionFailure(e, "unwrapping with " + unwrappingKey
+            + " failed: the wrapped key or its padding is invalid"));
+      }
+      e = decryptionFailure(e, "unwrapping with " + unwrappingKey + " failed: the wrapped key is corrupt, or was"
+          + " wrapped under another key");
+      if (e.getCause() instanceof Pkcs11Error p && p.code() == CKR_MECHANISM_INVALID) {
+        // Listed for encryption is not offered for unwrapping (SoftHSM 2.6.1 and CKM_AES_CBC_PAD).
+        throw new HsmException(Reason.MECHANISM_UNSUPPORTED, "token '" + info.label() + "' cannot unwrap with "
+            + m.name() + " (C_UnwrapKey answered " + p.codeName() + ")" + quirks.unwrapMechanismsNote(), e);
+      }
+      throw e;
     }
   }
 
@@ -569,6 +655,8 @@ public final class Pkcs11Token implements Token {
   private static Mech aesMechanism(SymmetricCipher cipher) {
     if (cipher instanceof SymmetricCipher.AesGcm gcm) {
       return Mech.of(CKM_AES_GCM, new Mech.Gcm(gcm.iv(), gcm.aad(), gcm.tagBits()));
+    } else if (cipher instanceof SymmetricCipher.AesCbc cbc) {
+      return Mech.of(CKM_AES_CBC, new Mech.Bytes(cbc.iv()));
     }
     return Mech.of(CKM_AES_CBC_PAD, new Mech.Bytes(((SymmetricCipher.AesCbcPad) cipher).iv()));
   }
@@ -662,37 +750,53 @@ public final class Pkcs11Token implements Token {
 
   @Override
   public KeyHandle importPublicKey(String label, ObjectId id, PublicKey publicKey) {
-    requireNewLabel(ObjectClass.PUBLIC_KEY, KeyAttributes.persistent(label, id, org.p11ca.hsm.KeyUsage.SIGN));
-    List<Attr> t = new ArrayList<>();
-    t.add(Attr.of(CKA_CLASS, CKO_PUBLIC_KEY));
-    t.add(Attr.of(CKA_TOKEN, true));
-    t.add(Attr.of(CKA_PRIVATE, false));
-    t.add(Attr.of(CKA_LABEL, label));
-    t.add(Attr.of(CKA_ID, id.bytes()));
-    t.add(Attr.of(CKA_VERIFY, true));
+    KeyAttributes a = publicKey instanceof RSAPublicKey
+        ? KeyAttributes.persistent(label, id, KeyUsage.SIGN, KeyUsage.ENCRYPT, KeyUsage.WRAP)
+        : KeyAttributes.persistent(label, id, KeyUsage.SIGN);
+    return importPublicKey(publicKey, a);
+  }
+
+  @Override
+  public KeyHandle importPublicKey(PublicKey publicKey, KeyAttributes attributes) {
+    boolean rsaKey = publicKey instanceof RSAPublicKey;
+    if (!rsaKey && !(publicKey instanceof ECPublicKey)) {
+      throw new HsmException(Reason.INVALID_INPUT, "cannot import a " + publicKey.getAlgorithm()
+          + " public key: only RSA and EC");
+    }
+    if (attributes.has(KeyUsage.DECRYPT) || attributes.has(KeyUsage.UNWRAP)) {
+      throw new HsmException(Reason.INVALID_INPUT, "a public key cannot decrypt or unwrap: ask for ENCRYPT or WRAP,"
+          + " not " + attributes.usages());
+    }
+    if (!rsaKey && (attributes.has(KeyUsage.ENCRYPT) || attributes.has(KeyUsage.WRAP))) {
+      throw new HsmException(Reason.INVALID_INPUT, "an EC public key cannot encrypt or wrap in PKCS#11 (no"
+          + " mechanism does EC encryption): ask for SIGN or DERIVE, not " + attributes.usages());
+    }
+    requireNewLabel(ObjectClass.PUBLIC_KEY, attributes);
+    KeyAttributes a = attributes;
+    if (a.persistent() && a.id().isEmpty()) {
+      // As for generated pairs: the RFC 5280 method-1 key identifier, so a certificate imported later pairs up.
+      a = a.withId(ObjectId.of(HashAlgorithm.SHA1.digest(PublicKeys.subjectPublicKeyBits(publicKey))));
+    }
+    List<Attr> t = Templates.importedPublicKey(rsaKey ? CKK_RSA : CKK_EC, a);
     if (publicKey instanceof RSAPublicKey rsa) {
-      t.add(Attr.of(CKA_KEY_TYPE, CKK_RSA));
       t.add(Attr.of(CKA_MODULUS, rsa.getModulus()));
       t.add(Attr.of(CKA_PUBLIC_EXPONENT, rsa.getPublicExponent()));
-      t.add(Attr.of(CKA_ENCRYPT, true));
-      t.add(Attr.of(CKA_WRAP, true));
-    } else if (publicKey instanceof ECPublicKey ec) {
-      t.add(Attr.of(CKA_KEY_TYPE, CKK_EC));
+    } else {
+      ECPublicKey ec = (ECPublicKey) publicKey;
       t.add(Attr.of(CKA_EC_PARAMS, PublicKeys.ecParams(ec)));
       t.add(Attr.of(CKA_EC_POINT, PublicKeys.ecPointAttribute(ec)));
-    } else {
-      throw new HsmException(Reason.INVALID_INPUT, "cannot import a " + publicKey.getAlgorithm() + " public key");
     }
-    return afterCreation(call("importing public key '" + label + "'", s ->
-        handleFor(s, binding.createObject(s, t))));
+    String what = "importing " + (a.persistent() ? "public key" + a.label().map(l -> " '" + l + "'").orElse("")
+        : "a public key as a session object");
+    return afterCreation(call(what, s -> handleFor(s, binding.createObject(s, t))));
   }
 
   @Override
   public void destroy(KeyHandle object) {
-    call("destroying " + object, s -> {
+    callOn("destroying " + object, s -> {
       binding.destroyObject(s, nativeOf(object));
       return null;
-    });
+    }, object);
     issuedPersistent.remove(nativeOf(object));
     forgetCachedLookups();
   }
@@ -754,5 +858,9 @@ public final class Pkcs11Token implements Token {
 
   SessionPool poolForTests() {
     return pool;
+  }
+
+  VendorQuirks quirksForTests() {
+    return quirks;
   }
 }

@@ -71,6 +71,25 @@ final class Templates {
     return t;
   }
 
+  /**
+   * A public key object created from outside key material: each usage it can have is set true or false from the
+   * caller's, as for generated halves; the caller adds CKA_MODULUS/CKA_PUBLIC_EXPONENT or CKA_EC_PARAMS/CKA_EC_POINT.
+   */
+  static List<Attr> importedPublicKey(long keyType, KeyAttributes a) {
+    List<Attr> t = new ArrayList<>();
+    t.add(Attr.of(CKA_CLASS, CKO_PUBLIC_KEY));
+    t.add(Attr.of(CKA_KEY_TYPE, keyType));
+    t.add(Attr.of(CKA_TOKEN, a.persistent()));
+    t.add(Attr.of(CKA_PRIVATE, false));
+    a.label().ifPresent(l -> t.add(Attr.of(CKA_LABEL, l)));
+    a.id().ifPresent(i -> t.add(Attr.of(CKA_ID, i.bytes())));
+    t.add(Attr.of(CKA_VERIFY, a.has(KeyUsage.SIGN)));
+    t.add(Attr.of(CKA_ENCRYPT, a.has(KeyUsage.ENCRYPT)));
+    t.add(Attr.of(CKA_WRAP, a.has(KeyUsage.WRAP)));
+    t.add(Attr.of(CKA_DERIVE, a.has(KeyUsage.DERIVE)));
+    return t;
+  }
+
   static List<Attr> keyPairPublic(KeyPairSpec spec, KeyAttributes a) {
     if (spec instanceof KeyPairSpec.Rsa rsa) {
       List<Attr> t = publicKeyHalf(CKK_RSA, a);

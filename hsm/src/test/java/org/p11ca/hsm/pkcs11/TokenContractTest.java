@@ -429,6 +429,525 @@ abstract class TokenContractTest {
     token.destroy(dataKey);
   }
 
+  // ---------------------------------------------------------------- EncryptedPOP and KRA archival (issue [3])
+
+  /** The RSA key transports of CMS and CRMF, on the token and in the JDK. */
+  enum Transport {
+    PKCS1(RsaPadding.pkcs1v15(), "RSA/ECB/PKCS1Padding", null),
+    OAEP_SHA1(RsaPadding.oaep(HashAlgorithm.SHA1), "RSA/ECB/OAEPPadding",
+        new OAEPParameterSpec("SHA-1", "MGF1", MGF1ParameterSpec.SHA1, PSource.PSpecified.DEFAULT)),
+    OAEP_SHA256(RsaPadding.oaep(HashAlgorithm.SHA256), "RSA/ECB/OAEPPadding",
+        new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+
+    final RsaPadding padding;
+    final String jcaName;
+    final OAEPParameterSpec oaep;
+
+    Transport(RsaPadding padding, String jcaName, OAEPParameterSpec oaep) {
+      this.padding = padding;
+      this.jcaName = jcaName;
+      this.oaep = oaep;
+    }
+
+    Cipher jca(int mode, java.security.Key key) throws Exception {
+      Cipher c = Cipher.getInstance(jcaName);
+      if (oaep == null) {
+        c.init(mode, key);
+      } else {
+        c.init(mode, key, oaep);
+      }
+      return c;
+    }
+
+    /** SoftHSM 2.6.1 does OAEP with SHA-1 only; a token without the hash must say so, naming it. */
+    boolean mayBeMissing() {
+      return this == OAEP_SHA256;
+    }
+  }
+
+  private static KeyPair subscriberRsa;
+  private static KeyPair subscriberEc;
+
+  private static synchronized KeyPair subscriberRsa() throws Exception {
+    if (subscriberRsa == null) {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      subscriberRsa = g.generateKeyPair();
+    }
+    return subscriberRsa;
+  }
+
+  private static synchronized KeyPair subscriberEc() throws Exception {
+    if (subscriberEc == null) {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      subscriberEc = g.generateKeyPair();
+    }
+    return subscriberEc;
+  }
+
+  private static void assertMissingOaepHash(HsmException e) {
+    assertEquals(Reason.MECHANISM_UNSUPPORTED, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot do RSA-OAEP with SHA-256"), e.getMessage());
+  }
+
+  private Map<Long, Object> usageAttributes(Token t, KeyHandle key) {
+    return ((Pkcs11Token) t).attributesForTests(key, Pkcs11Constants.CKA_TOKEN, Pkcs11Constants.CKA_PRIVATE,
+        Pkcs11Constants.CKA_ENCRYPT, Pkcs11Constants.CKA_WRAP, Pkcs11Constants.CKA_VERIFY, Pkcs11Constants.CKA_DERIVE);
+  }
+
+  @Test
+  void importPublicKey_sessionObjectHasExactlyTheUsagesAskedFor() throws Exception {
+    KeyHandle rsaKey = token.importPublicKey(subscriberRsa().getPublic(),
+        KeyAttributes.session(KeyUsage.ENCRYPT, KeyUsage.WRAP));
+    KeyHandle ecKey = token.importPublicKey(subscriberEc().getPublic(),
+        KeyAttributes.session(KeyUsage.SIGN, KeyUsage.DERIVE));
+    try {
+      assertFalse(rsaKey.persistent());
+      assertFalse(token.describe(rsaKey).persistent());
+      assertEquals(2048, rsaKey.sizeBits());
+      assertEquals(Map.of(Pkcs11Constants.CKA_TOKEN, false, Pkcs11Constants.CKA_PRIVATE, false,
+          Pkcs11Constants.CKA_ENCRYPT, true, Pkcs11Constants.CKA_WRAP, true, Pkcs11Constants.CKA_VERIFY, false,
+          Pkcs11Constants.CKA_DERIVE, false), usageAttributes(token, rsaKey));
+      assertEquals(Map.of(Pkcs11Constants.CKA_TOKEN, false, Pkcs11Constants.CKA_PRIVATE, false,
+          Pkcs11Constants.CKA_ENCRYPT, false, Pkcs11Constants.CKA_WRAP, false, Pkcs11Constants.CKA_VERIFY, true,
+          Pkcs11Constants.CKA_DERIVE, true), usageAttributes(token, ecKey));
+      assertEquals(subscriberRsa().getPublic(), token.publicKey(rsaKey));
+      assertEquals(subscriberEc().getPublic(), token.publicKey(ecKey));
+    } finally {
+      token.destroy(rsaKey);
+      token.destroy(ecKey);
+    }
+  }
+
+  @Test
+  void importPublicKey_tokenObjectGetsItsLabelAndTheKeyIdentifier() throws Exception {
+    PublicKey pk = subscriberRsa().getPublic();
+    KeyHandle imported = token.importPublicKey(pk, KeyAttributes.persistent("imported-transport", KeyUsage.ENCRYPT));
+    try {
+      assertTrue(imported.persistent());
+      assertArrayEquals(HashAlgorithm.SHA1.digest(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo
+          .getInstance(pk.getEncoded()).getPublicKeyData().getBytes()), imported.id().orElseThrow().bytes());
+      KeyHandle found = token.requireKey(ObjectClass.PUBLIC_KEY, KeySelector.label("imported-transport"));
+      assertEquals(pk, token.publicKey(found));
+      assertEquals(Boolean.TRUE, usageAttributes(token, found).get(Pkcs11Constants.CKA_TOKEN));
+      HsmException again = assertThrows(HsmException.class, () -> token.importPublicKey(pk,
+          KeyAttributes.persistent("imported-transport", KeyUsage.ENCRYPT)));
+      assertEquals(Reason.OBJECT_EXISTS, again.reason(), again.getMessage());
+    } finally {
+      token.destroy(imported);
+    }
+  }
+
+  @Test
+  void importPublicKey_refusesUsagesAPublicKeyCannotHave() throws Exception {
+    HsmException decrypt = assertThrows(HsmException.class, () -> token.importPublicKey(subscriberRsa().getPublic(),
+        KeyAttributes.session(KeyUsage.DECRYPT)));
+    assertEquals(Reason.INVALID_INPUT, decrypt.reason(), decrypt.getMessage());
+    HsmException ecWrap = assertThrows(HsmException.class, () -> token.importPublicKey(subscriberEc().getPublic(),
+        KeyAttributes.session(KeyUsage.WRAP)));
+    assertEquals(Reason.INVALID_INPUT, ecWrap.reason(), ecWrap.getMessage());
+  }
+
+  @Test
+  void aesCbc_isCbcWithoutPaddingAndRoundTrips() {
+    byte[] iv = token.generateRandom(16);
+    byte[] data = token.generateRandom(48);
+    byte[] ct = token.encrypt(storageKey, new SymmetricCipher.AesCbc(iv), data);
+    assertEquals(48, ct.length, "no padding block");
+    // PKCS#7 padding of whole blocks appends one block: the unpadded ciphertext is the padded one's prefix.
+    byte[] padded = token.encrypt(storageKey, new SymmetricCipher.AesCbcPad(iv), data);
+    assertArrayEquals(ct, java.util.Arrays.copyOf(padded, 48));
+    assertArrayEquals(data, token.decrypt(storageKey, new SymmetricCipher.AesCbc(iv), ct));
+  }
+
+  @Test
+  void aesCbc_refusesDataThatIsNotWholeBlocksNamingTheLength() {
+    byte[] iv = new byte[16];
+    HsmException enc = assertThrows(HsmException.class,
+        () -> token.encrypt(storageKey, new SymmetricCipher.AesCbc(iv), new byte[17]));
+    assertEquals(Reason.INVALID_INPUT, enc.reason());
+    assertTrue(enc.getMessage().contains("17 bytes"), enc.getMessage());
+    HsmException dec = assertThrows(HsmException.class,
+        () -> token.decrypt(storageKey, new SymmetricCipher.AesCbc(iv), new byte[15]));
+    assertEquals(Reason.INVALID_INPUT, dec.reason());
+    assertTrue(dec.getMessage().contains("15 bytes"), dec.getMessage());
+    HsmException empty = assertThrows(HsmException.class,
+        () -> token.encrypt(storageKey, new SymmetricCipher.AesCbc(iv), new byte[0]));
+    assertEquals(Reason.INVALID_INPUT, empty.reason());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void encrypt_rsaPublicKeyRoundTripsWithTheTokensPrivateKey(Transport transport) {
+    KeyHandle rsaPublic = token.requireKey(ObjectClass.PUBLIC_KEY, KeySelector.label("rsa"));
+    byte[] secret = token.generateRandom(32);
+    byte[] ct;
+    try {
+      ct = token.encrypt(rsaPublic, transport.padding, secret);
+    } catch (HsmException e) {
+      if (!transport.mayBeMissing()) {
+        throw e;
+      }
+      assertMissingOaepHash(e);
+      return;
+    }
+    assertEquals(256, ct.length);
+    assertArrayEquals(secret, token.decrypt(rsa, transport.padding, ct));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void encrypt_underAnImportedSessionPublicKeyDecryptsInSoftware(Transport transport) throws Exception {
+    KeyHandle imported = token.importPublicKey(subscriberRsa().getPublic(), KeyAttributes.session(KeyUsage.ENCRYPT));
+    try {
+      byte[] secret = token.generateRandom(20);
+      byte[] ct;
+      try {
+        ct = token.encrypt(imported, transport.padding, secret);
+      } catch (HsmException e) {
+        if (!transport.mayBeMissing()) {
+          throw e;
+        }
+        assertMissingOaepHash(e);
+        return;
+      }
+      assertArrayEquals(secret, transport.jca(Cipher.DECRYPT_MODE, subscriberRsa().getPrivate()).doFinal(ct));
+    } finally {
+      token.destroy(imported);
+    }
+  }
+
+  @Test
+  void encrypt_rsaWithAPrivateKeyOrTooMuchDataIsRefused() throws Exception {
+    HsmException priv = assertThrows(HsmException.class, () -> token.encrypt(rsa, RsaPadding.pkcs1v15(),
+        new byte[1]));
+    assertEquals(Reason.INVALID_INPUT, priv.reason(), priv.getMessage());
+    KeyHandle rsaPublic = token.requireKey(ObjectClass.PUBLIC_KEY, KeySelector.label("rsa"));
+    HsmException big = assertThrows(HsmException.class, () -> token.encrypt(rsaPublic, RsaPadding.pkcs1v15(),
+        new byte[246]));
+    assertEquals(Reason.INVALID_INPUT, big.reason(), big.getMessage());
+    assertTrue(big.getMessage().contains("at most 245 bytes, not 246"), big.getMessage());
+    assertEquals(256, token.encrypt(rsaPublic, RsaPadding.pkcs1v15(), new byte[245]).length);
+  }
+
+  /** The EncryptedPOP challenge: a token AES key wrapped for the subscriber, who unwraps it in software. */
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void wrap_aesKeyUnderAnImportedRsaPublicKeyIsTheKeyTheTokenUses(Transport transport) throws Exception {
+    KeyHandle subscriber = token.importPublicKey(subscriberRsa().getPublic(),
+        KeyAttributes.session(KeyUsage.WRAP, KeyUsage.ENCRYPT));
+    KeyHandle sessionKey = token.generateAesKey(128,
+        KeyAttributes.session(KeyUsage.ENCRYPT, KeyUsage.DECRYPT).allowWrappingOutOfToken());
+    try {
+      byte[] wrapped;
+      try {
+        wrapped = token.wrapKey(subscriber, new WrapMechanism.Rsa(transport.padding), sessionKey);
+      } catch (HsmException e) {
+        if (!transport.mayBeMissing()) {
+          throw e;
+        }
+        assertMissingOaepHash(e);
+        return;
+      }
+      byte[] keyBytes = transport.jca(Cipher.DECRYPT_MODE, subscriberRsa().getPrivate()).doFinal(wrapped);
+      assertEquals(16, keyBytes.length);
+      byte[] iv = token.generateRandom(16);
+      byte[] challenge = token.generateRandom(32);
+      byte[] onToken = token.encrypt(sessionKey, new SymmetricCipher.AesCbc(iv), challenge);
+      Cipher soft = Cipher.getInstance("AES/CBC/NoPadding");
+      soft.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keyBytes, "AES"), new javax.crypto.spec.IvParameterSpec(iv));
+      assertArrayEquals(challenge, soft.doFinal(onToken), "the subscriber decrypts what the token encrypted");
+    } finally {
+      token.destroy(sessionKey);
+      token.destroy(subscriber);
+    }
+  }
+
+  @Test
+  void wrap_underAnRsaPrivateKeyIsRefusedNamingThePublicKey() {
+    KeyHandle dataKey = extractableDataKey();
+    try {
+      HsmException e = assertThrows(HsmException.class,
+          () -> token.wrapKey(rsa, new WrapMechanism.Rsa(RsaPadding.pkcs1v15()), dataKey));
+      assertEquals(Reason.INVALID_INPUT, e.reason());
+      assertTrue(e.getMessage().contains("public key"), e.getMessage());
+    } finally {
+      token.destroy(dataKey);
+    }
+  }
+
+  /** Archival step 1: the CRMF session key, RSA PKCS#1 v1.5 under the KRA transport key, into a session key. */
+  private KeyHandle unwrapTransportedSessionKey(Token t, KeyHandle transport, byte[] sessionKey) throws Exception {
+    Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    c.init(Cipher.ENCRYPT_MODE, t.publicKey(transport));
+    return t.unwrapKey(transport, new WrapMechanism.Rsa(RsaPadding.pkcs1v15()), c.doFinal(sessionKey),
+        ObjectClass.SECRET_KEY, KeyType.AES, KeyAttributes.session(KeyUsage.DECRYPT, KeyUsage.UNWRAP));
+  }
+
+  private static byte[] softwareKwp(byte[] kek, java.security.Key key) throws Exception {
+    Cipher kwp = Cipher.getInstance("AES/KWP/NoPadding");
+    kwp.init(Cipher.WRAP_MODE, new SecretKeySpec(kek, "AES"));
+    return kwp.wrap(key);
+  }
+
+  private static byte[] softwareCbcPad(byte[] kek, byte[] iv, byte[] data) throws Exception {
+    Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+    cbc.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"), new javax.crypto.spec.IvParameterSpec(iv));
+    return cbc.doFinal(data);
+  }
+
+  private void assertSessionKeyThatStaysInTheToken(Token t, KeyHandle key) {
+    TokenObject row = t.describe(key);
+    assertFalse(key.persistent());
+    assertFalse(row.persistent());
+    assertEquals(Optional.of(true), row.sensitive(), key.toString());
+    assertEquals(Optional.of(false), row.extractable(), key.toString());
+  }
+
+  @Test
+  void unwrap_softwareWrappedAesKeyIsASensitiveSessionKeyForCbcAndCbcPad() throws Exception {
+    byte[] sessionKey = token.generateRandom(16);
+    KeyHandle onToken = unwrapTransportedSessionKey(token, rsa, sessionKey);
+    try {
+      assertSessionKeyThatStaysInTheToken(token, onToken);
+      assertEquals(((Pkcs11Token) token).quirksForTests().reportsUnwrappedSecretKeyLength() ? 128 : 0,
+          onToken.sizeBits());
+      byte[] iv = token.generateRandom(16);
+      byte[] blocks = token.generateRandom(32);
+      Cipher soft = Cipher.getInstance("AES/CBC/NoPadding");
+      soft.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sessionKey, "AES"), new javax.crypto.spec.IvParameterSpec(iv));
+      assertArrayEquals(blocks, token.decrypt(onToken, new SymmetricCipher.AesCbc(iv), soft.doFinal(blocks)));
+      byte[] odd = "not a whole number of blocks".getBytes(StandardCharsets.UTF_8);
+      assertArrayEquals(odd, token.decrypt(onToken, new SymmetricCipher.AesCbcPad(iv),
+          softwareCbcPad(sessionKey, iv, odd)));
+    } finally {
+      token.destroy(onToken);
+    }
+  }
+
+  enum PrivateKeyWrapping { AES_KWP, AES_CBC_PAD }
+
+  /** Archival step 2: the subscriber's PKCS#8 key under the session key, into a session private key. */
+  @ParameterizedTest
+  @EnumSource(PrivateKeyWrapping.class)
+  void unwrap_pkcs8RsaKeyUnderTheSessionKeyHasTheRequestsPublicKey(PrivateKeyWrapping wrapping) throws Exception {
+    byte[] sessionKey = token.generateRandom(16);
+    KeyHandle onToken = unwrapTransportedSessionKey(token, rsa, sessionKey);
+    try {
+      byte[] iv = token.generateRandom(16);
+      WrapMechanism mechanism = wrapping == PrivateKeyWrapping.AES_KWP ? new WrapMechanism.AesKeyWrapPad()
+          : new WrapMechanism.AesCbcPad(iv);
+      byte[] wrapped = wrapping == PrivateKeyWrapping.AES_KWP
+          ? softwareKwp(sessionKey, subscriberRsa().getPrivate())
+          : softwareCbcPad(sessionKey, iv, subscriberRsa().getPrivate().getEncoded());
+      KeyHandle archived;
+      try {
+        archived = token.unwrapKey(onToken, mechanism, wrapped, ObjectClass.PRIVATE_KEY, KeyType.RSA,
+            KeyAttributes.session(KeyUsage.DECRYPT, KeyUsage.UNWRAP));
+      } catch (HsmException e) {
+        // SoftHSM 2.6.1's C_UnwrapKey has no CKM_AES_CBC_PAD (2.7.0 adds it): a refusal that names it.
+        assertEquals(PrivateKeyWrapping.AES_CBC_PAD, wrapping, e.getMessage());
+        assertEquals(Reason.MECHANISM_UNSUPPORTED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot unwrap with CKM_AES_CBC_PAD"), e.getMessage());
+        return;
+      }
+      try {
+        assertSessionKeyThatStaysInTheToken(token, archived);
+        assertEquals(subscriberRsa().getPublic(), token.publicKey(archived),
+            "the archived key is the one the request certifies");
+        Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        c.init(Cipher.ENCRYPT_MODE, subscriberRsa().getPublic());
+        assertArrayEquals(new byte[] {1, 2, 3}, token.decrypt(archived, RsaPadding.pkcs1v15(),
+            c.doFinal(new byte[] {1, 2, 3})));
+      } finally {
+        token.destroy(archived);
+      }
+    } finally {
+      token.destroy(onToken);
+    }
+  }
+
+  /**
+   * An EC private key object has no CKA_EC_POINT, so its public key cannot be read back; what shows it is the
+   * request's key is a signature that the request's public key verifies.
+   */
+  @Test
+  void unwrap_pkcs8EcKeyUnderTheSessionKeySignsForTheRequestsPublicKey() throws Exception {
+    byte[] sessionKey = token.generateRandom(16);
+    KeyHandle onToken = unwrapTransportedSessionKey(token, rsa, sessionKey);
+    try {
+      KeyHandle archived = token.unwrapKey(onToken, new WrapMechanism.AesKeyWrapPad(),
+          softwareKwp(sessionKey, subscriberEc().getPrivate()), ObjectClass.PRIVATE_KEY, KeyType.EC,
+          KeyAttributes.session(KeyUsage.SIGN));
+      try {
+        assertSessionKeyThatStaysInTheToken(token, archived);
+        assertEquals(256, archived.sizeBits());
+        byte[] nonce = token.generateRandom(32);
+        Signature v = Signature.getInstance("SHA256withECDSA");
+        v.initVerify(subscriberEc().getPublic());
+        v.update(nonce);
+        assertTrue(v.verify(token.sign(archived, SignatureAlgorithm.ECDSA_SHA256, nonce)));
+        HsmException noPoint = assertThrows(HsmException.class, () -> token.publicKey(archived));
+        assertEquals(Reason.KEY_NOT_FOUND, noPoint.reason());
+        assertTrue(noPoint.getMessage().contains("CKA_EC_POINT"), noPoint.getMessage());
+      } finally {
+        token.destroy(archived);
+      }
+    } finally {
+      token.destroy(onToken);
+    }
+  }
+
+  /** Archival step 3: the one transient extractable copy, wrapped for storage, then back as a fixed key. */
+  @Test
+  void unwrap_extractableCopyWrapsForStorageAndUnwrapsBackToTheSameKey() throws Exception {
+    byte[] sessionKey = token.generateRandom(16);
+    KeyHandle onToken = unwrapTransportedSessionKey(token, rsa, sessionKey);
+    KeyHandle transient_ = token.unwrapKey(onToken, new WrapMechanism.AesKeyWrapPad(),
+        softwareKwp(sessionKey, subscriberRsa().getPrivate()), ObjectClass.PRIVATE_KEY, KeyType.RSA,
+        KeyAttributes.session(KeyUsage.DECRYPT, KeyUsage.UNWRAP).allowWrappingOutOfToken());
+    token.destroy(onToken);
+    TokenObject row = token.describe(transient_);
+    assertEquals(Optional.of(true), row.extractable());
+    assertEquals(Optional.of(true), row.sensitive());
+    HsmException notExtractable = assertThrows(HsmException.class, () -> {
+      KeyHandle fixed = token.unwrapKey(storageKey, new WrapMechanism.AesKeyWrapPad(),
+          token.wrapKeyForStorage(storageKey, transient_).bytes(), ObjectClass.PRIVATE_KEY, KeyType.RSA,
+          KeyAttributes.session(KeyUsage.DECRYPT));
+      try {
+        token.wrapKeyForStorage(storageKey, fixed);
+      } finally {
+        token.destroy(fixed);
+      }
+    });
+    assertEquals(Reason.INVALID_INPUT, notExtractable.reason(), "a key unwrapped without the dangerous name stays");
+
+    WrappedKey stored = token.wrapKeyForStorage(storageKey, transient_);
+    token.destroy(transient_);
+    KeyHandle back = token.unwrapKey(storageKey, stored.mechanism(), stored.bytes(), ObjectClass.PRIVATE_KEY,
+        KeyType.RSA, KeyAttributes.session(KeyUsage.DECRYPT, KeyUsage.UNWRAP));
+    try {
+      assertSessionKeyThatStaysInTheToken(token, back);
+      assertEquals(subscriberRsa().getPublic(), token.publicKey(back));
+    } finally {
+      token.destroy(back);
+    }
+  }
+
+  /** What the token wraps for storage must unwrap on another token: the bytes are checked as RFC 5649 in software. */
+  @Test
+  void wrap_privateKeyWithRfc5649IsStandardKeyWrapWithPadding() throws Exception {
+    byte[] kek = token.generateRandom(32);
+    Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    c.init(Cipher.ENCRYPT_MODE, token.publicKey(rsa));
+    KeyHandle knownKek = token.unwrapKey(rsa, new WrapMechanism.Rsa(RsaPadding.pkcs1v15()), c.doFinal(kek),
+        ObjectClass.SECRET_KEY, KeyType.AES, KeyAttributes.session(KeyUsage.WRAP, KeyUsage.UNWRAP));
+    KeyHandle extractable = token.unwrapKey(knownKek, new WrapMechanism.AesKeyWrapPad(),
+        softwareKwp(kek, subscriberRsa().getPrivate()), ObjectClass.PRIVATE_KEY, KeyType.RSA,
+        KeyAttributes.session(KeyUsage.DECRYPT).allowWrappingOutOfToken());
+    try {
+      byte[] wrapped = token.wrapKey(knownKek, new WrapMechanism.AesKeyWrapPad(), extractable);
+      RFC5649WrapEngine kwp = new RFC5649WrapEngine(AESEngine.newInstance());
+      kwp.init(false, new KeyParameter(kek));
+      byte[] unwrapped = kwp.unwrap(wrapped, 0, wrapped.length);
+      byte[] pkcs8 = subscriberRsa().getPrivate().getEncoded();
+      if (((Pkcs11Token) token).quirksForTests().kwpWrapZeroPadsKeyData() && pkcs8.length % 8 != 0) {
+        // SoftHSM 2.6.1 zero-fills the key to a multiple of 8 bytes before RFC 5649, so the length covers the zeros.
+        assertEquals(pkcs8.length + 8 - pkcs8.length % 8, unwrapped.length);
+        assertArrayEquals(pkcs8, java.util.Arrays.copyOf(unwrapped, pkcs8.length));
+        assertTrue(java.util.stream.IntStream.range(pkcs8.length, unwrapped.length).allMatch(i -> unwrapped[i] == 0));
+      } else {
+        assertArrayEquals(pkcs8, unwrapped);
+      }
+    } finally {
+      token.destroy(extractable);
+      token.destroy(knownKek);
+    }
+  }
+
+  /** The whole archival run on a token of its own, so that its listing shows only what this run made. */
+  @Test
+  void archival_destroyingEverySessionObjectLeavesNoneOnTheToken() throws Exception {
+    SoftHsm.TestToken own = SoftHsm.createToken("kra-" + backend());
+    try (Token kra = Pkcs11Library.open(own.config(backend()))) {
+      KeyHandle transport = kra.generateKeyPair(new KeyPairSpec.Rsa(2048),
+          KeyAttributes.persistent("kra-transport", KeyUsage.DECRYPT, KeyUsage.UNWRAP));
+      KeyHandle storage = kra.generateAesKey(256, KeyAttributes.persistent("kra-storage", KeyUsage.WRAP,
+          KeyUsage.UNWRAP));
+      List<TokenObject> before = kra.listObjects();
+      assertTrue(before.stream().allMatch(TokenObject::persistent), before.toString());
+
+      byte[] sessionKeyBytes = kra.generateRandom(16);
+      KeyHandle request = kra.importPublicKey(subscriberRsa().getPublic(), KeyAttributes.session(KeyUsage.ENCRYPT));
+      KeyHandle sessionKey = unwrapTransportedSessionKey(kra, transport, sessionKeyBytes);
+      KeyHandle extractable = kra.unwrapKey(sessionKey, new WrapMechanism.AesKeyWrapPad(),
+          softwareKwp(sessionKeyBytes, subscriberRsa().getPrivate()), ObjectClass.PRIVATE_KEY, KeyType.RSA,
+          KeyAttributes.session(KeyUsage.DECRYPT, KeyUsage.UNWRAP).allowWrappingOutOfToken());
+      WrappedKey stored = kra.wrapKeyForStorage(storage, extractable);
+      KeyHandle check = kra.unwrapKey(storage, stored.mechanism(), stored.bytes(), ObjectClass.PRIVATE_KEY,
+          KeyType.RSA, KeyAttributes.session(KeyUsage.DECRYPT));
+      assertEquals(kra.publicKey(request), kra.publicKey(check));
+      assertEquals(4, kra.listObjects().stream().filter(o -> !o.persistent()).count());
+
+      for (KeyHandle h : List.of(check, extractable, sessionKey, request)) {
+        kra.destroy(h);
+      }
+      List<TokenObject> after = kra.listObjects();
+      assertTrue(after.stream().allMatch(TokenObject::persistent), "session objects left: " + after);
+      assertEquals(before.size(), after.size());
+    }
+  }
+
+  /** A subscriber's bad ciphertext must not cost the session objects of runs in flight. */
+  @Test
+  void sessionObjects_surviveRefusedInputOnTheirSession() throws Exception {
+    try (Token t = Pkcs11Library.open(testToken.config(backend()).withPoolSize(1))) {
+      KeyHandle transport = t.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label("rsa"));
+      byte[] sessionKeyBytes = t.generateRandom(16);
+      KeyHandle sessionKey = unwrapTransportedSessionKey(t, transport, sessionKeyBytes);
+      byte[] garbage = new byte[256];
+      garbage[0] = 0x7f;
+      garbage[255] = 1;
+      assertEquals(Reason.INVALID_INPUT, assertThrows(HsmException.class,
+          () -> t.decrypt(transport, RsaPadding.pkcs1v15(), garbage)).reason());
+      byte[] corrupt = softwareKwp(sessionKeyBytes, subscriberRsa().getPrivate());
+      corrupt[corrupt.length / 2] ^= 1;
+      HsmException integrity = assertThrows(HsmException.class, () -> t.unwrapKey(sessionKey,
+          new WrapMechanism.AesKeyWrapPad(), corrupt, ObjectClass.PRIVATE_KEY, KeyType.RSA,
+          KeyAttributes.session(KeyUsage.DECRYPT)));
+      assertEquals(Reason.INVALID_INPUT, integrity.reason(), integrity.getMessage());
+      KeyHandle rsaPublic = t.requireKey(ObjectClass.PUBLIC_KEY, KeySelector.label("rsa"));
+      assertEquals(Reason.INVALID_INPUT, assertThrows(HsmException.class,
+          () -> t.encrypt(rsaPublic, RsaPadding.pkcs1v15(), new byte[246])).reason());
+      byte[] iv = new byte[16];
+      byte[] block = new byte[16];
+      Cipher soft = Cipher.getInstance("AES/CBC/NoPadding");
+      soft.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sessionKeyBytes, "AES"),
+          new javax.crypto.spec.IvParameterSpec(iv));
+      assertArrayEquals(block, t.decrypt(sessionKey, new SymmetricCipher.AesCbc(iv), soft.doFinal(block)),
+          "the session key outlived the refusals");
+      t.destroy(sessionKey);
+    }
+  }
+
+  @Test
+  void sessionObject_goneWithItsSessionIsKeyNotFoundSayingToStartOver() {
+    try (Token t = Pkcs11Library.open(testToken.config(backend()).withPoolSize(1))) {
+      KeyHandle key = t.generateAesKey(128, KeyAttributes.session(KeyUsage.ENCRYPT));
+      long session;
+      try (SessionPool.Lease lease = ((Pkcs11Token) t).poolForTests().lease()) {
+        session = lease.session();
+      }
+      // Closing the session that created it destroys the session object (PKCS#11 v2.40 base 5.6).
+      NativeLibrary.closeSession(backend(), session);
+      HsmException e = assertThrows(HsmException.class,
+          () -> t.encrypt(key, new SymmetricCipher.AesCbc(new byte[16]), new byte[16]));
+      assertEquals(Reason.KEY_NOT_FOUND, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("repeat the whole operation"), e.getMessage());
+    }
+  }
+
   // ---------------------------------------------------------------- objects
 
   private TokenObject attributesOf(KeyHandle key) {

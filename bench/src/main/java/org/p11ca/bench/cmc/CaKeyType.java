@@ -1,0 +1,51 @@
+package org.p11ca.bench.cmc;
+
+import java.util.Locale;
+import org.p11ca.hsm.EcCurve;
+import org.p11ca.hsm.KeyPairSpec;
+import org.p11ca.hsm.SignatureAlgorithm;
+
+/** The CA signing key a run measures: RSA-2048 (the CA's usual key, the token-bound case) or EC P-256. */
+enum CaKeyType {
+  RSA2048("rsa2048", new KeyPairSpec.Rsa(2048), SignatureAlgorithm.RSA_PKCS1_SHA256, "sign-rsa2048-pkcs1-sha256"),
+  P256("p256", new KeyPairSpec.Ec(EcCurve.P256), SignatureAlgorithm.ECDSA_SHA256, "sign-ecdsa-p256-sha256");
+
+  private final String optionName;
+  private final KeyPairSpec spec;
+  private final SignatureAlgorithm algorithm;
+  private final String rawOperation;
+
+  CaKeyType(String optionName, KeyPairSpec spec, SignatureAlgorithm algorithm, String rawOperation) {
+    this.optionName = optionName;
+    this.spec = spec;
+    this.algorithm = algorithm;
+    this.rawOperation = rawOperation;
+  }
+
+  String optionName() {
+    return optionName;
+  }
+
+  KeyPairSpec spec() {
+    return spec;
+  }
+
+  /** What the server signs with: {@link SignatureAlgorithm#defaultFor} of this key, as CaInstance chooses it. */
+  SignatureAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  /** The `op=` of the raw sign line, named as `bench hsm` names the same operation. */
+  String rawOperation() {
+    return rawOperation;
+  }
+
+  static CaKeyType parse(String value) {
+    for (CaKeyType t : values()) {
+      if (t.optionName.equals(value.toLowerCase(Locale.ROOT))) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("--ca-key takes rsa2048 or p256, not '" + value + "'");
+  }
+}

@@ -1,0 +1,262 @@
+package org.p11ca.bench.cmc;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.p11ca.bench.hsm.BenchToken;
+import org.p11ca.bench.hsm.HsmBench;
+import org.p11ca.bench.measure.Measurement;
+import org.p11ca.bench.measure.ThroughputMeter;
+import org.p11ca.ca.repository.CaDatabase;
+import org.p11ca.hsm.Backend;
+import org.p11ca.hsm.HsmException;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.pkcs11.Pkcs11Library;
+
+/**
+ * `bench cmc`: end-to-end CMC issuance over HTTPS against the real server, compared in the same run with the raw
+ * token sign rate (same key, same token, as many threads as the server has token sessions).
+ *
+ * <p>Setup (untimed): a fresh token with the CA key, a CA certificate, signer certificates issued by the operator
+ * bootstrap, the server started in a JVM of its own. Then rounds: each round times the raw sign rate and every
+ * concurrency once, starting at a different trial each round (as {@code InterleavedRounds} does), so drift on a
+ * shared machine lands on all of them alike. Before each issuance trial the requests it will send are built and
+ * signed (untimed), and its connections are opened and handshaken (untimed).
+ *
+ * <p>An issuance costs two token signatures (the certificate, then the response), so issuance/raw is at most 0.5.
+ */
+public final class CmcBench {
+
+  private static final String TOKEN_LABEL = "p11ca-bench-cmc";
+  private static final String RAW = "raw";
+  /** Subscriber keys the requests certify; reused across requests (a key pair per request would cost more). */
+  private static final int SUBSCRIBER_KEYS = 4;
+  /** The first rate guess, before the warm-up measured one; only sizes the warm-up's batch of requests. */
+  private static final double FIRST_RATE_GUESS = 600;
+
+  private final CmcBenchOptions options;
+  private final PrintStream out;
+
+  public CmcBench(CmcBenchOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** Parses the options and runs; the process exit status. */
+  public static int main(String[] args, PrintStream out) {
+    CmcBenchOptions options;
+    try {
+      options = CmcBenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench cmc: " + e.getMessage());
+      return 2;
+    }
+    return new CmcBench(options, out).run();
+  }
+
+  public int run() {
+    Optional<String> refusal = HsmBench.refusalToTouchTokens();
+    if (refusal.isPresent()) {
+      System.err.println("bench cmc: " + refusal.get());
+      return 1;
+    }
+    CaKeyType type = options.caKey();
+    Path work = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().getParent().resolve("cmc-"
+        + type.optionName());
+    Path dataDir = work.resolve("data");
+    out.printf(Locale.ROOT, "# bench cmc: ca_key=%s transport=https concurrency=%s token_sessions=%d"
+        + " raw_threads=%d warmup=%.1fs repeats=%s (median, min..max)%n", type.optionName(),
+        options.concurrencies(), options.sessions(), options.sessions(), options.warmup().toMillis() / 1000.0,
+        options.repeatsLabel());
+    int maxConcurrency = options.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    ExecutorService workers = Executors.newFixedThreadPool(Math.max(maxConcurrency, options.sessions()),
+        namedDaemonThreads());
+    try {
+      Files.createDirectories(dataDir);
+      out.printf(Locale.ROOT, "env data_dir=%s fsync_ms=%.3f (one 4 KiB write + fsync, median of 100)%n", dataDir,
+          fsyncMillis(work));
+      long setupStart = System.nanoTime();
+      BenchToken benchToken = BenchToken.initialize(options.library(), TOKEN_LABEL);
+      Clock clock = Clock.systemUTC();
+      try (Token token = Pkcs11Library.open(benchToken.config(Backend.IAIK, options.sessions()))) {
+        BenchAuthority ca = BenchAuthority.create(token, type, clock);
+        List<BenchAuthority.Identity> identities;
+        try (ComposedCa composed = new ComposedCa(token, ca.caKey(), type, ca.caCertificate(), dataDir, clock)) {
+          identities = BenchAuthority.bootstrapIdentities(composed.service(), options.identities());
+        }
+        PreSignedRequests requests = new PreSignedRequests(identities, SUBSCRIBER_KEYS, ca.caCertificate());
+        Path config = writeServerConfig(work, dataDir);
+        long counted;
+        try (ServerProcess server = ServerProcess.start(config, benchToken.userPin(), work.resolve("server.log"))) {
+          if (!ServerProcess.extraJavaOptions().isEmpty()) {
+            out.println("# NOT THE DEFAULT SERVER: its JVM runs with " + ServerProcess.JAVA_OPTIONS_VARIABLE + "="
+                + String.join(" ", ServerProcess.extraJavaOptions()));
+          }
+          out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, %d subscriber keys, server"
+              + " pid %d on 127.0.0.1:%d in %.1f s; server log %s%n", type.optionName(), identities.size(),
+              SUBSCRIBER_KEYS, server.pid(), server.port(), (System.nanoTime() - setupStart) / 1e9,
+              work.resolve("server.log"));
+          CmcTransport transport = new CmcTransport.Https(server.port(),
+              KeepAliveHttps.trusting(BenchAuthority.jca(ca.caCertificate())));
+          IssuanceMeter meter = new IssuanceMeter(workers, new IssuedResponse(ca.caCertificate()), server::cpuNanos);
+          byte[] tbsSized = identities.get(0).certificate().toASN1Structure().getTBSCertificate().getEncoded();
+          counted = measure(new ThroughputMeter(workers, Math.max(maxConcurrency, options.sessions())),
+              () -> token.sign(ca.caKey(), type.algorithm(), tbsSized), meter, transport, requests);
+        }
+        printDurability(dataDir, identities.size(), counted);
+      }
+      return 0;
+    } catch (HsmException e) {
+      System.err.println("bench cmc: " + e.reason() + ": " + e.getMessage());
+      return 1;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("bench cmc: " + e);
+      e.printStackTrace();
+      return 1;
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  /** Interleaved rounds over the raw trial and every concurrency; prints the results; returns issuances counted. */
+  private long measure(ThroughputMeter rawMeter, org.p11ca.bench.measure.Operation rawSign, IssuanceMeter meter,
+      CmcTransport transport, PreSignedRequests requests) {
+    List<String> trials = new ArrayList<>();
+    trials.add(RAW);
+    options.concurrencies().forEach(c -> trials.add(Integer.toString(c)));
+    Map<Integer, Double> rateGuess = new LinkedHashMap<>();
+    long counted = 0;
+    if (!options.warmup().isZero()) {
+      rawMeter.opsPerSecond(rawSign, options.sessions(), options.warmup());
+      for (int c : options.concurrencies()) {
+        requests.prepare(batch(FIRST_RATE_GUESS, options.warmup(), c));
+        IssuanceMeter.Round r = meter.run(transport, c, options.warmup(), requests);
+        counted += r.issued();
+        failIfFailed(r, "warm-up");
+        rateGuess.put(c, r.issuedPerSecond());
+      }
+    }
+    List<Double> raw = new ArrayList<>();
+    Map<Integer, List<IssuanceMeter.Round>> rounds = new LinkedHashMap<>();
+    options.concurrencies().forEach(c -> rounds.put(c, new ArrayList<>()));
+    for (int round = 0; round < options.repeats(); round++) {
+      for (int i = 0; i < trials.size(); i++) {
+        String trial = trials.get((round + i) % trials.size());
+        if (trial.equals(RAW)) {
+          raw.add(rawMeter.opsPerSecond(rawSign, options.sessions(), options.measurement()));
+          continue;
+        }
+        int c = Integer.parseInt(trial);
+        requests.prepare(batch(Math.max(FIRST_RATE_GUESS, rateGuess.getOrDefault(c, FIRST_RATE_GUESS)),
+            options.measurement(), c));
+        IssuanceMeter.Round r = meter.run(transport, c, options.measurement(), requests);
+        counted += r.issued();
+        failIfFailed(r, "round " + (round + 1));
+        if (r.ranOut()) {
+          System.err.printf(Locale.ROOT, "bench cmc: concurrency=%d round %d used all %d pre-signed requests in"
+              + " %.2f s; later rounds get more%n", c, round + 1, requests.prepared(), r.seconds());
+          rateGuess.put(c, 2 * Math.max(rateGuess.getOrDefault(c, FIRST_RATE_GUESS), r.issuedPerSecond()));
+        }
+        rounds.get(c).add(r);
+      }
+    }
+    new CmcReport(out, options, transport.name()).print(new Measurement(raw), rounds);
+    return counted;
+  }
+
+  /** Requests for one trial: 1.5 times what the expected rate needs, and a margin for the first answers. */
+  private static int batch(double rate, Duration duration, int concurrency) {
+    return (int) Math.ceil(rate * duration.toMillis() / 1000.0 * 1.5) + 4 * concurrency + 50;
+  }
+
+  private static void failIfFailed(IssuanceMeter.Round r, String when) {
+    if (r.failed() > 0) {
+      throw new IllegalStateException("concurrency=" + r.concurrency() + " " + when + ": " + r.failed()
+          + " requests were not issued; the first: " + r.firstFailure().orElse("?"));
+    }
+  }
+
+  /**
+   * After the server has stopped: every issuance the load generator counted must be an ISSUED row. The server
+   * answers only after the commit that holds the row (CaDatabase.write returns after it), so none may be missing.
+   */
+  private void printDurability(Path dataDir, int bootstrapped, long counted) {
+    try (CaDatabase db = CaDatabase.openSqlite(dataDir)) {
+      long rows = db.read("counting issued certificates", c -> {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM certificate WHERE status = 'ISSUED'");
+            ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      });
+      // The server's own TLS certificate and the bootstrap's signer certificates are rows too.
+      long expectedAtLeast = counted + bootstrapped + 1;
+      out.printf(Locale.ROOT, "db issued_rows=%d counted_issuances=%d bootstrap_and_tls=%d %s%n", rows, counted,
+          bootstrapped + 1, rows >= expectedAtLeast ? "ok" : "MISSING " + (expectedAtLeast - rows));
+    }
+  }
+
+  private Path writeServerConfig(Path work, Path dataDir) throws IOException {
+    Path config = work.resolve("server.yaml");
+    String yaml = "dataDir: " + dataDir + "\n"
+        + "token:\n"
+        + "  library: " + options.library() + "\n"
+        + "  label: " + TOKEN_LABEL + "\n"
+        + "  pinEnv: " + ServerProcess.PIN_VARIABLE + "\n"
+        + "  backend: iaik\n"
+        + "  sessionPoolSize: " + options.sessions() + "\n"
+        + "http:\n"
+        + "  host: 127.0.0.1\n"
+        + "  port: 0\n"
+        + "  tlsHostNames: [" + KeepAliveHttps.HOST_NAME + "]\n";
+    Files.writeString(config, yaml, StandardCharsets.UTF_8);
+    return config;
+  }
+
+  /** What one durable commit costs on this disk, at the least: the floor under any synchronous=FULL write. */
+  private static double fsyncMillis(Path dir) throws IOException {
+    Path probe = dir.resolve("fsync-probe");
+    double[] millis = new double[100];
+    try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ByteBuffer block = ByteBuffer.allocate(4096);
+      for (int i = 0; i < millis.length; i++) {
+        block.clear();
+        long t = System.nanoTime();
+        ch.write(block, 0);
+        ch.force(false);
+        millis[i] = (System.nanoTime() - t) / 1e6;
+      }
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+    java.util.Arrays.sort(millis);
+    return millis[millis.length / 2];
+  }
+
+  private static java.util.concurrent.ThreadFactory namedDaemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "bench-cmc-worker-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,102 @@
+package org.p11ca.bench.cmc;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.p11ca.bench.BenchOptions;
+
+/**
+ * Options of `bench cmc`. The defaults keep one run (one CA key type) at about three minutes on two cores: five
+ * trials (the raw sign rate and four concurrencies) interleaved in 3 rounds of 3 s, after one warm-up round of 4 s
+ * each (the server's JIT is still compiling for the first 20 s or so of load).
+ *
+ * @param sessions the token session pool of the server, which is also the number of threads the raw sign rate is
+ *     measured with: the server runs at most that many token operations at once (WorkerThreads)
+ */
+record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path library, CaKeyType caKey,
+    List<Integer> concurrencies, int sessions, int identities) {
+
+  static final List<Integer> DEFAULT_CONCURRENCIES = List.of(1, 2, 8, 32);
+
+  CmcBenchOptions {
+    if (measurement.compareTo(Duration.ofMillis(500)) < 0 || measurement.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("--seconds must be 0.5..600");
+    }
+    if (repeats < 1 || repeats > 100) {
+      throw new IllegalArgumentException("--repeats must be 1..100");
+    }
+    if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("--warmup must be 0..60 seconds");
+    }
+    concurrencies = List.copyOf(concurrencies);
+    if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1 || c > 256)) {
+      throw new IllegalArgumentException("--concurrency takes a comma-separated list of 1..256");
+    }
+    if (sessions < 1 || sessions > 64) {
+      throw new IllegalArgumentException("--sessions must be 1..64");
+    }
+    if (identities < 1 || identities > 256) {
+      throw new IllegalArgumentException("--identities must be 1..256");
+    }
+  }
+
+  static CmcBenchOptions parse(String... args) {
+    Duration measurement = Duration.ofSeconds(3);
+    int repeats = 3;
+    Duration warmup = Duration.ofSeconds(4);
+    Path library = BenchOptions.SOFTHSM_LIBRARY;
+    CaKeyType caKey = CaKeyType.RSA2048;
+    List<Integer> concurrencies = DEFAULT_CONCURRENCIES;
+    int sessions = org.p11ca.hsm.TokenConfig.DEFAULT_POOL_SIZE;
+    int identities = 8;
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("option " + name + " needs a value");
+      }
+      String value = args[++i];
+      switch (name) {
+        case "--seconds" -> measurement = seconds(name, value);
+        case "--warmup" -> warmup = seconds(name, value);
+        case "--repeats" -> repeats = integer(name, value);
+        case "--library" -> library = Path.of(value);
+        case "--ca-key" -> caKey = CaKeyType.parse(value);
+        case "--concurrency" -> concurrencies = integers(name, value);
+        case "--sessions" -> sessions = integer(name, value);
+        case "--identities" -> identities = integer(name, value);
+        default -> throw new IllegalArgumentException("unknown option " + name);
+      }
+    }
+    return new CmcBenchOptions(measurement, repeats, warmup, library, caKey, concurrencies, sessions, identities);
+  }
+
+  String repeatsLabel() {
+    return repeats + "x" + BigDecimal.valueOf(measurement.toMillis(), 3).stripTrailingZeros().toPlainString() + "s";
+  }
+
+  private static Duration seconds(String name, String value) {
+    try {
+      return Duration.ofMillis(new BigDecimal(value).movePointRight(3).longValueExact());
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException(name + " takes seconds, e.g. 2 or 0.5, not '" + value + "'");
+    }
+  }
+
+  private static int integer(String name, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " takes a whole number, not '" + value + "'");
+    }
+  }
+
+  private static List<Integer> integers(String name, String value) {
+    List<Integer> out = new ArrayList<>();
+    for (String part : value.split(",")) {
+      out.add(integer(name, part.trim()));
+    }
+    return out;
+  }
+}

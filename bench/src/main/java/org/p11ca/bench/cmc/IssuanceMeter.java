@@ -1,0 +1,168 @@
+package org.p11ca.bench.cmc;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs c load-generator workers for a fixed time, each on its own connection (opened, and for HTTPS handshaken,
+ * before the clock starts), each sending pre-signed requests back to back. Counts the answers that are issuances
+ * ({@link IssuedResponse}), their latencies, and the CPU both processes used while the clock ran.
+ */
+final class IssuanceMeter {
+
+  private static final Duration GRACE = Duration.ofSeconds(60);
+
+  /**
+   * One timed round.
+   *
+   * @param latencyNanos of the counted issuances, sorted
+   * @param loadGeneratorCpuNanos this JVM's process CPU time over the round: the workers' TLS, HTTP and response
+   *     parsing, plus this JVM's GC and JIT threads (nothing else runs here during a round)
+   * @param serverCpuNanos the server process's CPU time over the round, when it is a process of its own
+   * @param ranOut whether the pre-signed requests ran out before the time was up (the rate is still issuances
+   *     over the time taken, but the round was shorter)
+   */
+  record Round(int concurrency, int issued, int failed, double seconds, long[] latencyNanos,
+      long loadGeneratorCpuNanos, Optional<Long> serverCpuNanos, boolean ranOut, Optional<String> firstFailure) {
+
+    double issuedPerSecond() {
+      return issued / seconds;
+    }
+  }
+
+  private final ExecutorService workers;
+  private final IssuedResponse check;
+  private final LongSupplier serverCpuNanos;
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  /** @param serverCpuNanos the server's CPU time so far, or -1 when it runs in this process */
+  IssuanceMeter(ExecutorService workers, IssuedResponse check, LongSupplier serverCpuNanos) {
+    this.workers = workers;
+    this.check = check;
+    this.serverCpuNanos = serverCpuNanos;
+  }
+
+  private record WorkerResult(long[] latencies, int count, int failed, long finishedNanos, boolean ranOut,
+      Optional<String> firstFailure) {
+  }
+
+  Round run(CmcTransport transport, int concurrency, Duration duration, PreSignedRequests requests) {
+    List<CmcTransport.Connection> connections = new ArrayList<>();
+    try {
+      for (int i = 0; i < concurrency; i++) {
+        connections.add(transport.connect());
+      }
+    } catch (IOException e) {
+      connections.forEach(CmcTransport.Connection::close);
+      throw new IllegalStateException("cannot connect to the CA (" + transport.name() + "): " + e.getMessage(), e);
+    }
+    CountDownLatch ready = new CountDownLatch(concurrency);
+    CountDownLatch go = new CountDownLatch(1);
+    long[] start = new long[1];
+    long durationNanos = duration.toNanos();
+    List<Future<WorkerResult>> futures = new ArrayList<>();
+    for (CmcTransport.Connection connection : connections) {
+      futures.add(workers.submit(() -> {
+        ready.countDown();
+        go.await();
+        return work(connection, requests, start[0] + durationNanos);
+      }));
+    }
+    try {
+      if (!ready.await(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("load-generator workers did not start");
+      }
+      long serverCpuBefore = serverCpuNanos.getAsLong();
+      long cpuBefore = os.getProcessCpuTime();
+      start[0] = System.nanoTime();
+      go.countDown();
+      List<WorkerResult> results = new ArrayList<>();
+      long joinDeadline = start[0] + durationNanos + GRACE.toNanos();
+      for (Future<WorkerResult> f : futures) {
+        results.add(f.get(Math.max(1, joinDeadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      }
+      long cpu = os.getProcessCpuTime() - cpuBefore;
+      long serverCpuAfter = serverCpuNanos.getAsLong();
+      long last = results.stream().mapToLong(WorkerResult::finishedNanos).max().orElse(start[0]);
+      int issued = results.stream().mapToInt(WorkerResult::count).sum();
+      long[] latencies = new long[issued];
+      int at = 0;
+      for (WorkerResult r : results) {
+        System.arraycopy(r.latencies(), 0, latencies, at, r.count());
+        at += r.count();
+      }
+      Arrays.sort(latencies);
+      return new Round(concurrency, issued, results.stream().mapToInt(WorkerResult::failed).sum(),
+          (last - start[0]) / 1e9, latencies, cpu,
+          serverCpuBefore < 0 ? Optional.empty() : Optional.of(serverCpuAfter - serverCpuBefore),
+          results.stream().anyMatch(WorkerResult::ranOut),
+          results.stream().map(WorkerResult::firstFailure).flatMap(Optional::stream).findFirst());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a load-generator worker failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("requests still unanswered " + GRACE.toSeconds() + " s after the round");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while measuring");
+    } finally {
+      go.countDown();
+      futures.forEach(f -> f.cancel(true));
+      connections.forEach(CmcTransport.Connection::close);
+    }
+  }
+
+  private WorkerResult work(CmcTransport.Connection connection, PreSignedRequests requests, long deadline) {
+    long[] latencies = new long[1024];
+    int count = 0;
+    int failed = 0;
+    Optional<String> firstFailure = Optional.empty();
+    boolean verified = false;
+    boolean ranOut = false;
+    long now = System.nanoTime();
+    while (now < deadline) {
+      PreSignedRequests.Request request = requests.take();
+      if (request == null) {
+        ranOut = true;
+        break;
+      }
+      long sent = System.nanoTime();
+      Optional<String> refusal;
+      try {
+        byte[] der = connection.submit(request.der());
+        now = System.nanoTime();
+        refusal = verified ? check.refusal(der, request.signer()) : check.verifiedFully(der, request.signer());
+        verified = true;
+      } catch (IOException e) {
+        now = System.nanoTime();
+        refusal = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+        // A broken connection would fail every later request too: this worker stops, and the round reports it.
+        deadline = now;
+      }
+      if (refusal.isPresent()) {
+        failed++;
+        if (firstFailure.isEmpty()) {
+          firstFailure = refusal;
+        }
+        continue;
+      }
+      if (count == latencies.length) {
+        latencies = Arrays.copyOf(latencies, count * 2);
+      }
+      latencies[count++] = now - sent;
+    }
+    return new WorkerResult(latencies, count, failed, now, ranOut, firstFailure);
+  }
+}

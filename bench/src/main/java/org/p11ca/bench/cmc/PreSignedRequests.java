@@ -1,0 +1,101 @@
+package org.p11ca.bench.cmc;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.bouncycastle.asn1.crmf.CertReqMsg;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.crmf.CRMFException;
+import org.bouncycastle.cert.crmf.CertificateRequestMessageBuilder;
+import org.p11ca.ca.cmc.CmcRequestBuilder;
+
+/**
+ * User-signed CMC Full PKI Requests, built and signed before the timed phase, so the load generator's cores go to
+ * sending and checking, not to RSA signatures of its own.
+ *
+ * <p>Making a key pair per request would dominate the generator's cost, so a small pool of subscriber keys is
+ * reused: each identity asks, by a CRMF request with a signature POP made once per identity, for a new certificate
+ * on one of the pool's keys. Every request is still a distinct CMC message, with its own senderNonce and
+ * transactionId, signed anew (SignedData over PKIData) by the identity's own certificate key.
+ */
+final class PreSignedRequests {
+
+  /** One request and who signed it: its response must issue to that identity's subject. */
+  record Request(byte[] der, BenchAuthority.Identity signer) {
+  }
+
+  private final List<BenchAuthority.Identity> identities;
+  private final List<CertReqMsg> crmfByIdentity;
+  private final X509CertificateHolder caCertificate;
+  private final SecureRandom random = new SecureRandom();
+  private final AtomicLong transactionIds = new AtomicLong(1);
+
+  private List<Request> ready = List.of();
+  private final AtomicInteger next = new AtomicInteger();
+
+  PreSignedRequests(List<BenchAuthority.Identity> identities, int subscriberKeys, X509CertificateHolder caCert) {
+    this.identities = List.copyOf(identities);
+    this.caCertificate = caCert;
+    List<KeyPair> keys = IntStream.range(0, subscriberKeys).parallel().mapToObj(i -> BenchAuthority.rsa2048())
+        .toList();
+    List<CertReqMsg> crmf = new ArrayList<>();
+    for (int i = 0; i < identities.size(); i++) {
+      crmf.add(crmf(keys.get(i % keys.size()), identities.get(i).certificate()));
+    }
+    this.crmfByIdentity = List.copyOf(crmf);
+  }
+
+  /**
+   * Replaces what is ready with {@code count} fresh requests, signed on all cores. Called between timed rounds
+   * only; requests left over from a round are dropped rather than sent later, so every round gets fresh ones.
+   */
+  void prepare(int count) {
+    ready = IntStream.range(0, count).parallel().mapToObj(this::build).toList();
+    next.set(0);
+  }
+
+  int prepared() {
+    return ready.size();
+  }
+
+  /** The next unsent request, or null when the round used them all up (it then ends early, and says so). */
+  Request take() {
+    int i = next.getAndIncrement();
+    return i < ready.size() ? ready.get(i) : null;
+  }
+
+  /** How many were handed out since {@link #prepare} (at most the number prepared). */
+  int taken() {
+    return Math.min(next.get(), ready.size());
+  }
+
+  private Request build(int n) {
+    BenchAuthority.Identity signer = identities.get(n % identities.size());
+    byte[] der = new CmcRequestBuilder(random).dogtagStyleSenderNonce()
+        .transactionId(BigInteger.valueOf(transactionIds.getAndIncrement()))
+        .crmf(crmfByIdentity.get(n % identities.size()))
+        .sign(BenchAuthority.softwareSigner(signer.keys()), signer.certificate(),
+            List.of(signer.certificate(), caCertificate), Clock.systemUTC());
+    return new Request(der, signer);
+  }
+
+  /** CRMF for the signer's own subject (the user-signed profile issues to it) with a signature POP. */
+  private static CertReqMsg crmf(KeyPair subscriberKey, X509CertificateHolder signerCert) {
+    try {
+      return new CertificateRequestMessageBuilder(BigInteger.ONE)
+          .setPublicKey(SubjectPublicKeyInfo.getInstance(subscriberKey.getPublic().getEncoded()))
+          .setSubject(signerCert.getSubject())
+          .setProofOfPossessionSigningKeySigner(BenchAuthority.softwareSigner(subscriberKey))
+          .build().toASN1Structure();
+    } catch (CRMFException e) {
+      throw new IllegalStateException("cannot build a CRMF request", e);
+    }
+  }
+}
