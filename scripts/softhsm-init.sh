@@ -73,6 +73,7 @@ key() { # key <label> <type> <purpose>
 key ca-signing "$ca_key_type" ca
 key kra-transport rsa2048 kra-transport
 key kra-storage aes256 kra-storage
+key pop-protection aes256 pop-protection
 key audit-signing ec-p256 audit
 key tls-server ec-p256 tls
 

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SoftHsmInitScriptTest {
 
   static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
-  static final List<String> KEY_LABELS = List.of("ca-signing", "kra-transport", "kra-storage", "audit-signing",
-      "tls-server");
+  static final List<String> KEY_LABELS = List.of("ca-signing", "kra-transport", "kra-storage", "pop-protection",
+      "audit-signing", "tls-server");
 
   Path data;
   Processes.Result firstRun;

@@ -9,6 +9,7 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -19,6 +20,9 @@ import org.p11ca.ca.profile.Profiles;
 import org.p11ca.ca.repository.CaDatabase;
 import org.p11ca.ca.repository.JdbcAgentStore;
 import org.p11ca.ca.repository.JdbcCertificateStore;
+import org.p11ca.ca.repository.JdbcPendingPopStore;
+import org.p11ca.ca.pop.EncryptedPopChallenger;
+import org.p11ca.ca.service.EncryptedPopSupport;
 import org.p11ca.ca.repository.JdbcRequestStore;
 import org.p11ca.ca.service.CaSigner;
 import org.p11ca.ca.service.CmcService;
@@ -39,6 +43,8 @@ import org.p11ca.server.config.TokenSettings;
  * signed checkpoint) while the token is still open, then the database and the token.
  */
 final class CaCore implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(CaCore.class.getName());
 
   /** The audit key's public half, written beside the log so an auditor can check it without the token PIN. */
   static final String AUDIT_PUBLIC_KEY_FILE = "audit-signing.pub.pem";
@@ -85,7 +91,7 @@ final class CaCore implements AutoCloseable {
     JdbcAgentStore agents = new JdbcAgentStore(database, clock);
     JdbcCertificateStore certificates = new JdbcCertificateStore(database, clock);
     CmcService cmc = new CmcService(signer, profiles, certificates, new JdbcRequestStore(database, clock), agents,
-        audit, clock);
+        audit, clock, encryptedPop(token, config, database));
     return new CaCore(resources, token, database, audit, agents, certificates, cmc);
   }
 
@@ -107,6 +113,22 @@ final class CaCore implements AutoCloseable {
   @Override
   public void close() {
     resources.close();
+  }
+
+  /**
+   * EncryptedPOP needs an AES key to protect open challenges. A token made before that key existed still serves
+   * everything else; requests without signature POP then get popRequired, and the log says how to add the key.
+   */
+  private static Optional<EncryptedPopSupport> encryptedPop(Token token, ServerConfig config, CaDatabase database) {
+    Optional<KeyHandle> key = token.findKey(ObjectClass.SECRET_KEY, KeySelector.label(config.keys().popProtection()));
+    if (key.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "no AES key '" + config.keys().popProtection() + "' on token '"
+          + config.token().label() + "': keys without signature POP cannot be challenged (EncryptedPOP);"
+          + " run scripts/softhsm-init.sh again, or p11ca-token generate-key --purpose pop-protection");
+      return Optional.empty();
+    }
+    return Optional.of(new EncryptedPopSupport(new EncryptedPopChallenger(token, key.get()),
+        new JdbcPendingPopStore(database)));
   }
 
   private static Token openToken(TokenSettings t) {

@@ -18,6 +18,11 @@ enum KeyPurpose {
   KRA_TRANSPORT("kra-transport", EnumSet.of(KeyUsage.DECRYPT, KeyUsage.UNWRAP)),
   /** Wraps archived keys for storage: AES only. */
   KRA_STORAGE("kra-storage", EnumSet.of(KeyUsage.WRAP, KeyUsage.UNWRAP, KeyUsage.ENCRYPT, KeyUsage.DECRYPT)),
+  /**
+   * Encrypts EncryptedPOP challenges while they wait for the answer (RFC 5272 section 6.7): AES only, encrypt and
+   * decrypt only, so it can neither wrap nor unwrap the keys the KRA stores.
+   */
+  POP_PROTECTION("pop-protection", EnumSet.of(KeyUsage.ENCRYPT, KeyUsage.DECRYPT)),
   /** Signs the audit log's hash chain. */
   AUDIT("audit", EnumSet.of(KeyUsage.SIGN)),
   /** The HTTPS server key. */
@@ -45,13 +50,13 @@ enum KeyPurpose {
   void requireFits(GeneratedKeyType type) {
     boolean fits = switch (this) {
       case KRA_TRANSPORT -> type.isRsa();
-      case KRA_STORAGE -> type.isAes();
+      case KRA_STORAGE, POP_PROTECTION -> type.isAes();
       case CA, AUDIT, TLS, SIGN -> !type.isAes();
     };
     if (!fits) {
       String allowed = switch (this) {
         case KRA_TRANSPORT -> "an RSA key (rsa2048, rsa3072, rsa4096)";
-        case KRA_STORAGE -> "an AES key (aes128, aes256)";
+        case KRA_STORAGE, POP_PROTECTION -> "an AES key (aes128, aes256)";
         case CA, AUDIT, TLS, SIGN -> "a signing key pair (rsa2048, rsa3072, rsa4096, ec-p256, ec-p384)";
       };
       throw new IllegalArgumentException("a " + cliName + " key must be " + allowed + ", not " + type);

@@ -30,6 +30,17 @@ public final class CmcRequestParser {
     }
   }
 
+  /** A single TaggedRequest element (e.g. one stored between the rounds of an EncryptedPOP exchange). */
+  public static TaggedRequest parseTaggedRequest(byte[] der) {
+    try {
+      return PkiDataParser.parseTaggedRequest(der);
+    } catch (CaException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CaException(FailInfo.BAD_REQUEST, "malformed TaggedRequest: " + Asn1Decoding.oneLine(e), e);
+    }
+  }
+
   private static CmcRequest parseContentInfo(byte[] der) {
     ContentInfo ci = SignedDataReader.contentInfo(der, "CMC request");
     ASN1ObjectIdentifier type = ci.getContentType();

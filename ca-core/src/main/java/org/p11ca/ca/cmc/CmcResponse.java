@@ -39,6 +39,16 @@ public record CmcResponse(Optional<CmcSignature> signature, List<Control> contro
     return statuses.stream().filter(s -> s.bodyList().contains(bodyPartId)).findFirst();
   }
 
+  /** The encryptedPOP challenges (RFC 5272 section 6.7) of a round-1 response. */
+  public List<EncryptedPop> encryptedPops() {
+    return new KnownControls(controls).all(CmcObjectIds.ENCRYPTED_POP, "encryptedPOP", EncryptedPop::decode);
+  }
+
+  /** responseInfo (RFC 5272 section 6.12): for a challenge, the request id to send back in regInfo. */
+  public Optional<byte[]> responseInfo() {
+    return new KnownControls(controls).octets(CmcObjectIds.RESPONSE_INFO, "responseInfo");
+  }
+
   public boolean isSimple() {
     return signature.isEmpty();
   }

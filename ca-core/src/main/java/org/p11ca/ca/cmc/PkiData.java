@@ -26,6 +26,21 @@ public record PkiData(List<Control> controls, List<TaggedRequest> requests, List
     return encodedReqSequence.clone();
   }
 
+  /**
+   * The TaggedRequest element {@code index} of reqSequence exactly as sent (a DER element re-encodes to its own
+   * bytes): what an EncryptedPOP carries back and what the DecryptedPOP proof MACs (RFC 5272 section 6.7).
+   */
+  public byte[] encodedRequest(int index) {
+    return Asn1Decoding.decode("reqSequence", () -> {
+      try {
+        return org.bouncycastle.asn1.ASN1Sequence.getInstance(encodedReqSequence).getObjectAt(index)
+            .toASN1Primitive().getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException(e);
+      }
+    });
+  }
+
   private KnownControls known() {
     return new KnownControls(controls);
   }

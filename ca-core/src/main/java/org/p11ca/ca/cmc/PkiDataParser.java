@@ -54,6 +54,11 @@ final class PkiDataParser {
     return parsed;
   }
 
+  /** One TaggedRequest element from its DER, as the reqSequence parser reads it. */
+  static TaggedRequest parseTaggedRequest(byte[] der) {
+    return Asn1Decoding.decode("TaggedRequest", () -> taggedRequest(readDer(der)));
+  }
+
   static ASN1Primitive readDer(byte[] der) {
     try {
       return ASN1Primitive.fromByteArray(der);

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param archivalRequired the request must carry the private key for the KRA to archive
  * @param allowEncryptionOnlyKeys requests without POP signature are accepted (encrypted/decrypted POP, RFC 5272
  *     6.7); such a key has not shown it can sign, so the profile must not certify it for signing
+ * @param encryptedPop how such keys are challenged (meaningful only with {@code allowEncryptionOnlyKeys})
  */
 public record Profile(
     String id,
@@ -30,7 +31,8 @@ public record Profile(
     BasicConstraintsPolicy basicConstraints,
     CertificateLocations locations,
     boolean archivalRequired,
-    boolean allowEncryptionOnlyKeys) {
+    boolean allowEncryptionOnlyKeys,
+    EncryptedPopPolicy encryptedPop) {
 
   public Profile {
     Objects.requireNonNull(id);
@@ -43,6 +45,7 @@ public record Profile(
     extendedKeyUsage = List.copyOf(extendedKeyUsage);
     Objects.requireNonNull(basicConstraints);
     Objects.requireNonNull(locations);
+    Objects.requireNonNull(encryptedPop);
   }
 
   /**
@@ -79,6 +82,11 @@ public record Profile(
         raw.authorityInfoAccess());
     boolean archival = Boolean.TRUE.equals(raw.archivalRequired());
     boolean encryptionOnly = Boolean.TRUE.equals(raw.allowEncryptionOnlyKeys());
+    EncryptedPopPolicy encryptedPop = EncryptedPopPolicy.fromConfig(raw.encryptedPop());
+    if (raw.encryptedPop() != null && !encryptionOnly) {
+      // The challenge is only ever sent for a key without signature POP, which only such profiles accept.
+      throw new FieldError("encryptedPop", "applies only with allowEncryptionOnlyKeys: true");
+    }
 
     // RFC 5280 4.2.1.9: "If the cA boolean is not asserted, then the keyCertSign bit in the key usage extension
     // MUST NOT be asserted", and 4.2.1.3: a key that verifies certificate signatures asserts keyCertSign.
@@ -108,7 +116,7 @@ public record Profile(
           + " keyAgreement): only decryption keys are archived");
     }
     return new Profile(raw.id(), raw.description() == null ? "" : raw.description(), validity, subjectName, san,
-        keys, keyUsage, eku, basic, locations, archival, encryptionOnly);
+        keys, keyUsage, eku, basic, locations, archival, encryptionOnly, encryptedPop);
   }
 
   private static Duration validity(String text) {

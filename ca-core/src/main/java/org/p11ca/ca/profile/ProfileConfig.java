@@ -20,7 +20,9 @@ public record ProfileConfig(
     String crlDistributionPoint,
     AuthorityInfoAccess authorityInfoAccess,
     Boolean archivalRequired,
-    Boolean allowEncryptionOnlyKeys) {
+    Boolean allowEncryptionOnlyKeys,
+    /** How keys without signature POP are challenged; only with allowEncryptionOnlyKeys. */
+    EncryptedPop encryptedPop) {
 
   /** {@code from: signer | request}; the rest applies to {@code request} only. */
   public record Subject(String from, List<String> requireAnyOf, String suffix) {
@@ -39,5 +41,9 @@ public record ProfileConfig(
   }
 
   public record AuthorityInfoAccess(String ocsp, String caIssuers) {
+  }
+
+  /** {@code format: dogtag | rfc}, {@code keyTransport: rsaPkcs1 | rsaOaepSha1 | rsaOaepSha256}, ISO lifetime. */
+  public record EncryptedPop(String format, String keyTransport, String challengeLifetime) {
   }
 }

@@ -58,7 +58,8 @@ public final class CmcService implements CmcAuthority {
    */
   private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CONTROLS = Set.of(CmcObjectIds.SENDER_NONCE,
       CmcObjectIds.TRANSACTION_ID, CmcObjectIds.IDENTIFICATION, CmcObjectIds.IDENTITY_PROOF_V2,
-      CmcObjectIds.POP_LINK_RANDOM, CmcObjectIds.POP_LINK_WITNESS_V2, CmcObjectIds.REG_INFO);
+      CmcObjectIds.POP_LINK_RANDOM, CmcObjectIds.POP_LINK_WITNESS_V2, CmcObjectIds.REG_INFO,
+      CmcObjectIds.DECRYPTED_POP);
 
   private final CaSigner ca;
   private final Profiles profiles;
@@ -67,9 +68,18 @@ public final class CmcService implements CmcAuthority {
   private final SecureRandom random = new SecureRandom();
   private final SignerAuthentication authentication;
   private final Enrollment enrollment;
+  private final RequestStore requests;
+  private final Optional<ChallengeAnswer> challengeAnswers;
 
+  /** A CA that cannot challenge encryption-only keys: requests without signature POP get popRequired. */
   public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
       AgentStore agents, AuditLog audit, Clock clock) {
+    this(ca, profiles, certificates, requests, agents, audit, clock, Optional.empty());
+  }
+
+  /** @param challenges how to challenge keys without signature POP (EncryptedPOP); empty: answer popRequired */
+  public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
+      AgentStore agents, AuditLog audit, Clock clock, Optional<EncryptedPopSupport> challenges) {
     this.ca = Objects.requireNonNull(ca);
     this.profiles = Objects.requireNonNull(profiles);
     this.audit = Objects.requireNonNull(audit);
@@ -78,7 +88,9 @@ public final class CmcService implements CmcAuthority {
         new StoredSerialReservation(certificates), clock);
     this.authentication = new SignerAuthentication(ca.certificate(),
         new SignerCertificateCheck(ca.certificate(), certificates, clock), certificates, agents, audit);
-    this.enrollment = new Enrollment(issuer, requests, audit);
+    this.requests = Objects.requireNonNull(requests);
+    this.enrollment = new Enrollment(issuer, requests, audit, challenges, clock);
+    this.challengeAnswers = challenges.map(c -> new ChallengeAnswer(c, requests, profiles, enrollment, audit, clock));
   }
 
   @Override
@@ -107,10 +119,11 @@ public final class CmcService implements CmcAuthority {
   public IssuedCertificate enrollByOperator(PKCS10CertificationRequest csr, String profileId, String operator) {
     audit.append(new AuditEvent.AuthSuccess(operator, OPERATOR_AUTH));
     TaggedRequest request = new TaggedRequest.Pkcs10(1, csr);
+    Enrollment.Submitted submitted = new Enrollment.Submitted(request, new byte[0]);
     Enrollment.Requester requester = new Enrollment.Requester(operator, Optional.empty());
     Optional<Profile> profile = profiles.find(profileId);
     Enrollment.Result result = profile.isPresent()
-        ? enrollment.enroll(request, profile.get(), requester, false, Optional.empty())
+        ? enrollment.enroll(submitted, profile.get(), requester, false, Optional.empty())
         : enrollment.refuse(request, profileId, requester, unknownProfile(profileId));
     if (result.failure().isPresent()) {
       throw result.failure().get();
@@ -135,7 +148,14 @@ public final class CmcService implements CmcAuthority {
       boolean agentEndpoint = submission.endpoint() == CmcEndpoint.FULL;
       Signer signer = authentication.authenticate(request, submission.caller(), agentEndpoint,
           submission.endpoint() == CmcEndpoint.USER_SIGNED_FULL);
-      List<Enrollment.Result> results = enrollAll(submission, data.requests(), signer, data);
+      if (!data.decryptedPops().isEmpty()) {
+        return response(data, List.of(answerChallenge(submission, data, signer)));
+      }
+      List<Enrollment.Submitted> submitted = new ArrayList<>();
+      for (int i = 0; i < data.requests().size(); i++) {
+        submitted.add(new Enrollment.Submitted(data.requests().get(i), data.encodedRequest(i)));
+      }
+      List<Enrollment.Result> results = enrollAll(submission, submitted, signer, data);
       return response(data, results);
     } catch (CaException e) {
       if (e.failInfo() == FailInfo.INTERNAL_CA_ERROR) {
@@ -187,7 +207,8 @@ public final class CmcService implements CmcAuthority {
     PkiData none = new PkiData(List.of(), List.of(request), List.of(), List.of(), new byte[0]);
     try {
       Signer signer = authentication.authenticateTlsAgent(submission.caller());
-      Enrollment.Result result = enrollAll(submission, List.of(request), signer, none).get(0);
+      Enrollment.Result result = enrollAll(submission, List.of(new Enrollment.Submitted(request,
+          submission.body())), signer, none).get(0);
       if (result.failure().isPresent()) {
         return failure(none, List.of(1), result.failure().get());
       }
@@ -204,19 +225,34 @@ public final class CmcService implements CmcAuthority {
     }
   }
 
-  private List<Enrollment.Result> enrollAll(CmcSubmission submission, List<TaggedRequest> requests, Signer signer,
-      PkiData data) {
+  private List<Enrollment.Result> enrollAll(CmcSubmission submission, List<Enrollment.Submitted> requests,
+      Signer signer, PkiData data) {
     String profileId = submission.profileId().filter(p -> !p.isBlank())
         .orElse(submission.endpoint().defaultProfileId());
     Enrollment.Requester requester = new Enrollment.Requester(signer.subjectId(), Optional.of(signer));
     Optional<Profile> profile = profiles.find(profileId);
     if (profile.isEmpty()) {
       CaException unknown = unknownProfile(profileId);
-      return requests.stream().map(r -> enrollment.refuse(r, profileId, requester, unknown)).toList();
+      return requests.stream().map(r -> enrollment.refuse(r.request(), profileId, requester, unknown)).toList();
     }
     authorize(submission.endpoint(), profile.get(), signer);
     return requests.stream().map(r -> enrollment.enroll(r, profile.get(), requester, signer.agent(),
         data.transactionId())).toList();
+  }
+
+  /**
+   * Round 2 of an EncryptedPOP exchange: authorized against the profile the challenged request was made under, then
+   * checked and issued by {@link ChallengeAnswer}.
+   */
+  private Enrollment.Result answerChallenge(CmcSubmission submission, PkiData data, Signer signer) {
+    ChallengeAnswer answers = challengeAnswers.orElseThrow(() -> new CaException(FailInfo.BAD_REQUEST,
+        "this CA issues no EncryptedPOP challenges, so it takes no decryptedPOP"));
+    long requestId = ChallengeAnswer.requestId(data);
+    Optional<Profile> profile = requests.find(requestId).flatMap(r -> profiles.find(r.profileId()));
+    if (profile.isPresent()) {
+      authorize(submission.endpoint(), profile.get(), signer);
+    }
+    return answers.answer(data, signer);
   }
 
   /**
@@ -247,7 +283,18 @@ public final class CmcService implements CmcAuthority {
     List<X509CertificateHolder> certs = new ArrayList<>();
     boolean allIssued = true;
     for (Enrollment.Result r : results) {
-      if (r.failure().isPresent()) {
+      if (r.challenge().isPresent()) {
+        allIssued = false;
+        Enrollment.ChallengeSent c = r.challenge().get();
+        // RFC 5272 section 6.7 with Appendix B's status (failed + popRequired), which Dogtag's CMCRequest accepts;
+        // responseInfo names the request for the answer's regInfo as Dogtag does (BigInteger.toByteArray octets).
+        builder.status(CmcStatusInfo.failed(List.of(r.bodyPartId()), FailInfo.POP_REQUIRED, "request "
+            + c.requestId() + " has no signature POP: decrypt the encryptedPOP challenge with the requested key and"
+            + " answer with a decryptedPOP and regInfo"));
+        builder.control(CmcObjectIds.ENCRYPTED_POP, c.encryptedPop());
+        builder.control(CmcObjectIds.RESPONSE_INFO,
+            new org.bouncycastle.asn1.DEROctetString(java.math.BigInteger.valueOf(c.requestId()).toByteArray()));
+      } else if (r.failure().isPresent()) {
         allIssued = false;
         CaException f = r.failure().get();
         builder.status(CmcStatusInfo.failed(List.of(r.bodyPartId()), f.failInfo(), f.detail()));

@@ -1,97 +1,137 @@
 package org.p11ca.ca.service;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.crmf.AttributeTypeAndValue;
+import org.bouncycastle.asn1.crmf.CRMFObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.audit.AuditEvent;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.audit.Outcome;
+import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.cmc.TaggedRequest;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.issuance.ApprovedRequest;
 import org.p11ca.ca.issuance.CertificateIssuer;
 import org.p11ca.ca.issuance.IssuedCertificate;
+import org.p11ca.ca.pop.EncryptedPopChallenger;
 import org.p11ca.ca.profile.Profile;
 import org.p11ca.ca.profile.SubjectNamePolicy;
 import org.p11ca.ca.proof.PossessionCheck;
 import org.p11ca.ca.proof.Verdict;
+import org.p11ca.ca.repository.CertificateId;
 import org.p11ca.ca.repository.NewRequest;
+import org.p11ca.ca.repository.PendingPop;
 import org.p11ca.ca.repository.RequestRecord;
 import org.p11ca.ca.repository.RequestStatus;
 import org.p11ca.ca.repository.RequestStore;
 
 /**
  * One certification request of an authenticated and authorized message, through the profile to a certificate:
- * record the request, check POP and the subject rule, check the profile, then issue. Every outcome is audited
- * (PROFILE_CERT_REQUEST, then CERT_REQUEST_PROCESSED once something was signed or signing failed) and leaves the
- * request row COMPLETE or REJECTED.
+ * record the request, check POP and the subject rule, check the profile, then issue. A key without signature POP,
+ * on a profile that accepts encryption-only keys, is challenged instead (EncryptedPOP, RFC 5272 section 6.7) and
+ * issued later by {@link #issueChallenged}. Every outcome is audited (PROFILE_CERT_REQUEST once the profile has
+ * looked at the request, CERT_REQUEST_PROCESSED once something was signed or signing failed) and leaves the request
+ * row COMPLETE, REJECTED or, while a challenge is open, PENDING.
  */
 final class Enrollment {
 
-  /** The outcome for one body part: a certificate, or the failure to report in its CMCStatusInfoV2. */
-  record Result(int bodyPartId, Optional<IssuedCertificate> issued, Optional<CaException> failure) {
+  /**
+   * The outcome for one body part: a certificate, a failure to report in its CMCStatusInfoV2, or an EncryptedPOP
+   * challenge (the encryptedPOP control value and the request id for responseInfo).
+   */
+  record Result(int bodyPartId, Optional<IssuedCertificate> issued, Optional<CaException> failure,
+      Optional<ChallengeSent> challenge) {
+  }
+
+  record ChallengeSent(long requestId, ASN1Encodable encryptedPop) {
   }
 
   /** Who asks: the subject to audit, and the CMC signer when there is one (operators enroll without). */
   record Requester(String subjectId, Optional<Signer> signer) {
   }
 
+  /** A request as it reached the CA: the parsed form and its exact bytes (what a POP challenge MACs). */
+  record Submitted(TaggedRequest request, byte[] encoded) {
+  }
+
   private final CertificateIssuer issuer;
   private final RequestStore requests;
   private final AuditLog audit;
+  private final Optional<EncryptedPopSupport> challenges;
+  private final Clock clock;
 
-  Enrollment(CertificateIssuer issuer, RequestStore requests, AuditLog audit) {
+  Enrollment(CertificateIssuer issuer, RequestStore requests, AuditLog audit, Optional<EncryptedPopSupport> challenges,
+      Clock clock) {
     this.issuer = Objects.requireNonNull(issuer);
     this.requests = Objects.requireNonNull(requests);
     this.audit = Objects.requireNonNull(audit);
+    this.challenges = Objects.requireNonNull(challenges);
+    this.clock = Objects.requireNonNull(clock);
   }
 
-  Result enroll(TaggedRequest request, Profile profile, Requester requester, boolean raVerifiedAccepted,
+  Result enroll(Submitted submitted, Profile profile, Requester requester, boolean raVerifiedAccepted,
       Optional<BigInteger> transactionId) {
+    TaggedRequest request = submitted.request();
     RequestedCertificate wanted;
     try {
       wanted = RequestedCertificate.of(request);
     } catch (CaException e) {
       return failed(request, e);
     }
-    X500Name recordedSubject = requester.signer().isPresent() && profile.subjectName() instanceof
-        SubjectNamePolicy.FromSigner ? requester.signer().get().certificate().getSubject()
-        : wanted.subject().orElse(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]));
-    RequestRecord record = requests.create(new NewRequest(RequestStatus.PENDING, profile.id(),
-        DistinguishedNames.rfc4514(recordedSubject), requester.subjectId(), transactionId.map(BigInteger::toString)));
+    String recordedSubject = DistinguishedNames.rfc4514(recordedSubject(profile, requester, wanted));
+    RequestRecord record = requests.create(new NewRequest(RequestStatus.PENDING, profile.id(), recordedSubject,
+        requester.subjectId(), transactionId.map(BigInteger::toString)));
     ApprovedRequest approved;
+    Optional<ChallengeSent> challenge = Optional.empty();
     try {
+      requireArchivalRule(profile, request);
+      approved = approve(record, profile, requester, wanted, request);
       Verdict pop = PossessionCheck.check(request, raVerifiedAccepted);
       if (pop instanceof Verdict.Refused refused) {
-        throw new CaException(refused.failInfo(), refused.reason());
+        if (!challengeable(refused, profile, request, requester)) {
+          throw new CaException(refused.failInfo(), refused.reason());
+        }
+        challenge = Optional.of(challenge(record, submitted, profile, requester.signer().orElseThrow(), wanted));
       }
-      approved = new ApprovedRequest(profile, issuedSubject(profile, requester, wanted, request), wanted.publicKey(),
-          wanted.extensions(), Optional.of(record.id()));
-      issuer.check(approved);
     } catch (CaException e) {
       requests.updateStatus(record.id(), RequestStatus.REJECTED);
       audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.FAILURE, record.id(),
-          profile.id(), DistinguishedNames.rfc4514(recordedSubject), Optional.of(e.detail())));
+          profile.id(), recordedSubject, Optional.of(e.detail())));
       return failed(request, e);
     }
     audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.SUCCESS, record.id(),
         profile.id(), DistinguishedNames.rfc4514(approved.subject()), Optional.empty()));
-    IssuedCertificate issued;
+    if (challenge.isPresent()) {
+      // Seed page 1: round 1 ends here, the request PENDING until the DecryptedPOP arrives.
+      return new Result(request.bodyPartId(), Optional.empty(), Optional.empty(), challenge);
+    }
+    return issue(record.id(), request, approved, requester);
+  }
+
+  /**
+   * Round 2: the DecryptedPOP proved possession of the challenged request's key; re-check the profile's rules for
+   * the request as stored and issue. PROFILE_CERT_REQUEST was logged in round 1, so only the outcome is logged.
+   */
+  Result issueChallenged(RequestRecord record, TaggedRequest request, Profile profile, Requester requester) {
+    ApprovedRequest approved;
     try {
-      issued = issuer.issue(approved);
+      approved = approve(record, profile, requester, RequestedCertificate.of(request), request);
     } catch (CaException e) {
       requests.updateStatus(record.id(), RequestStatus.REJECTED);
       audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.FAILURE, record.id(),
           Optional.empty(), Optional.of(e.detail())));
       return failed(request, e);
     }
-    requests.updateStatus(record.id(), RequestStatus.COMPLETE);
-    audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.SUCCESS, record.id(),
-        Optional.of(issued.serial()), Optional.empty()));
-    return new Result(request.bodyPartId(), Optional.of(issued), Optional.empty());
+    return issue(record.id(), request, approved, requester);
   }
 
   /** Records and audits a request refused before the profile could look at it (e.g. an unknown profile). */
@@ -101,6 +141,89 @@ final class Enrollment {
     audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.FAILURE, record.id(), profileId,
         "", Optional.of(reason.detail())));
     return failed(request, reason);
+  }
+
+  private ApprovedRequest approve(RequestRecord record, Profile profile, Requester requester,
+      RequestedCertificate wanted, TaggedRequest request) {
+    ApprovedRequest approved = new ApprovedRequest(profile, issuedSubject(profile, requester, wanted, request),
+        wanted.publicKey(), wanted.extensions(), Optional.of(record.id()));
+    issuer.check(approved);
+    return approved;
+  }
+
+  private Result issue(long requestId, TaggedRequest request, ApprovedRequest approved, Requester requester) {
+    IssuedCertificate issued;
+    try {
+      issued = issuer.issue(approved);
+    } catch (CaException e) {
+      requests.updateStatus(requestId, RequestStatus.REJECTED);
+      audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.FAILURE, requestId,
+          Optional.empty(), Optional.of(e.detail())));
+      return failed(request, e);
+    }
+    requests.updateStatus(requestId, RequestStatus.COMPLETE);
+    audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.SUCCESS, requestId,
+        Optional.of(issued.serial()), Optional.empty()));
+    return new Result(request.bodyPartId(), Optional.of(issued), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * A CRMF request with no POP at all (CRMFPopClient's POP_NONE) is "a general indication that it's not a signing
+   * key" (seed page 1): on a profile that accepts encryption-only keys it is challenged, if a CMC signer stands
+   * behind it (round 2 must come from the same signer) and the CA can challenge.
+   */
+  private boolean challengeable(Verdict.Refused refused, Profile profile, TaggedRequest request,
+      Requester requester) {
+    return refused.failInfo() == FailInfo.POP_REQUIRED && profile.allowEncryptionOnlyKeys()
+        && request instanceof TaggedRequest.Crmf crmf && crmf.msg().getPopo() == null
+        && requester.signer().isPresent() && challenges.isPresent();
+  }
+
+  private ChallengeSent challenge(RequestRecord record, Submitted submitted, Profile profile, Signer signer,
+      RequestedCertificate wanted) {
+    EncryptedPopSupport support = challenges.orElseThrow();
+    TaggedRequest.Crmf crmf = (TaggedRequest.Crmf) submitted.request();
+    EncryptedPopChallenger.Challenge c = support.challenger().challenge(record.id(), submitted.encoded(),
+        crmf.bodyPartId(), wanted.publicKey(), crmf.templateSubjectKeyId(), profile.encryptedPop());
+    Instant now = clock.instant();
+    support.pending().save(new PendingPop(record.id(), profile.encryptedPop().format().name(), crmf.bodyPartId(),
+        submitted.encoded(), certificateId(signer), c.protectedChallenge(), c.protectionIv(), c.protectionKey(), now,
+        now.plus(profile.encryptedPop().challengeLifetime())));
+    return new ChallengeSent(record.id(), c.encryptedPop());
+  }
+
+  static CertificateId certificateId(Signer signer) {
+    try {
+      return CertificateId.of(new X500Principal(signer.certificate().getIssuer().getEncoded()),
+          signer.certificate().getSerialNumber());
+    } catch (IOException e) {
+      throw new IllegalStateException("re-encoding a parsed name failed", e);
+    }
+  }
+
+  /**
+   * RFC 4211 section 6.4: PKIArchiveOptions carries the private key for the KRA. A profile that requires archival
+   * refuses a request without it (mustArchiveKeys, RFC 5272 section 6.1.4); this CA does not archive keys yet, so it
+   * refuses a request that asks for it rather than issue as if the key were escrowed.
+   */
+  private static void requireArchivalRule(Profile profile, TaggedRequest request) {
+    boolean carriesKey = request instanceof TaggedRequest.Crmf crmf && crmf.msg().getCertReq().getControls() != null
+        && java.util.Arrays.stream(crmf.msg().getCertReq().getControls().toAttributeTypeAndValueArray())
+            .map(AttributeTypeAndValue::getType).anyMatch(CRMFObjectIdentifiers.id_regCtrl_pkiArchiveOptions::equals);
+    if (carriesKey) {
+      throw new CaException(FailInfo.BAD_REQUEST, "request " + request.bodyPartId() + " carries PKIArchiveOptions,"
+          + " and key archival is not enabled on this CA");
+    }
+    if (profile.archivalRequired()) {
+      throw new CaException(FailInfo.MUST_ARCHIVE_KEYS, "profile " + profile.id() + " requires the private key"
+          + " for archival (PKIArchiveOptions, RFC 4211 section 6.4), and key archival is not enabled on this CA");
+    }
+  }
+
+  private static X500Name recordedSubject(Profile profile, Requester requester, RequestedCertificate wanted) {
+    return requester.signer().isPresent() && profile.subjectName() instanceof SubjectNamePolicy.FromSigner
+        ? requester.signer().get().certificate().getSubject()
+        : wanted.subject().orElse(new X500Name(new RDN[0]));
   }
 
   /**
@@ -125,6 +248,6 @@ final class Enrollment {
   }
 
   private static Result failed(TaggedRequest request, CaException e) {
-    return new Result(request.bodyPartId(), Optional.empty(), Optional.of(e));
+    return new Result(request.bodyPartId(), Optional.empty(), Optional.of(e), Optional.empty());
   }
 }

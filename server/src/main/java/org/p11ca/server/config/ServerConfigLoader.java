@@ -35,7 +35,7 @@ import org.p11ca.hsm.TokenConfig;
  *   pinFile: ./p11ca-data/softhsm/user.pin # exactly one of pinFile (first line) and pinEnv (a variable name)
  *   backend: iaik                          # iaik (default) or sun
  *   sessionPoolSize: 8
- * keys: {caSigning: ca-signing, audit: audit-signing, tls: tls-server}   # the defaults
+ * keys: {caSigning: ca-signing, audit: audit-signing, tls: tls-server, popProtection: pop-protection}  # defaults
  * profilesDir: ./profiles                  # optional; default: the profiles shipped in ca-core
  * http:
  *   host: 127.0.0.1                        # default: loopback only
@@ -153,9 +153,10 @@ public final class ServerConfigLoader {
   }
 
   private KeyLabels keys(YamlSection s) {
-    s.allowOnly("caSigning", "audit", "tls");
+    s.allowOnly("caSigning", "audit", "tls", "popProtection");
     KeyLabels labels = new KeyLabels(s.string("caSigning").orElse(KeyLabels.DEFAULT_CA_SIGNING),
-        s.string("audit").orElse(KeyLabels.DEFAULT_AUDIT), s.string("tls").orElse(KeyLabels.DEFAULT_TLS));
+        s.string("audit").orElse(KeyLabels.DEFAULT_AUDIT), s.string("tls").orElse(KeyLabels.DEFAULT_TLS),
+        s.string("popProtection").orElse(KeyLabels.DEFAULT_POP_PROTECTION));
     // One key per job: a TLS key that is also the CA key would let any TLS handshake oracle sign as the CA.
     if (labels.caSigning().equals(labels.tls()) || labels.caSigning().equals(labels.audit())
         || labels.audit().equals(labels.tls())) {

@@ -1,0 +1,235 @@
+package org.p11ca.ca.pop;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.EncryptedContentInfo;
+import org.bouncycastle.asn1.cms.EnvelopedData;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
+import org.bouncycastle.asn1.cms.RecipientIdentifier;
+import org.bouncycastle.asn1.cms.RecipientInfo;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+import org.p11ca.ca.profile.EncryptedPopPolicy;
+import org.p11ca.hsm.HashAlgorithm;
+import org.p11ca.hsm.HsmException;
+import org.p11ca.hsm.KeyAttributes;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.KeyUsage;
+import org.p11ca.hsm.RsaPadding;
+import org.p11ca.hsm.SymmetricCipher;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.WrapMechanism;
+
+/**
+ * Round 1 of RFC 5272 section 6.7 on the token: a random 64-byte challenge (the POP Proof Value), an AES-128 session
+ * key generated on the token that encrypts it, the session key wrapped on the token for the subscriber's RSA key, and
+ * the witness SHA-256(challenge). The challenge is kept only encrypted (AES-GCM) under a token key, bound to its
+ * request id, for round 2.
+ *
+ * <p>Two encodings of the EncryptedPOP (README, "EncryptedPOP"): Dogtag's, which its CMCRequest needs (thePOPAlgID
+ * is aes128-CBC carrying the real IV, the EnvelopedData names a placeholder recipient and a dummy IV, the content is
+ * unpadded), and the RFC's (a proper EnvelopedData with the real IV and PKCS#7 padding, the recipient named by the
+ * request's SKI or by an empty issuer and the bodyPartID, thePOPAlgID hmacWithSHA256).
+ */
+public final class EncryptedPopChallenger {
+
+  /** RFC 5272 section 6.7: long enough that the witness hash cannot be reversed; HMAC uses at most 64 bytes. */
+  static final int CHALLENGE_BYTES = 64;
+  static final AlgorithmIdentifier WITNESS_ALGORITHM = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
+  static final AlgorithmIdentifier RFC_POP_ALGORITHM = new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256,
+      DERNull.INSTANCE);
+  /** What Dogtag's createEnvelopedData puts in the EncryptedContentInfo; its clients ignore it. */
+  private static final byte[] DOGTAG_DUMMY_IV = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  private static final int GCM_IV_BYTES = 12;
+
+  private final Token token;
+  private final KeyHandle protectionKey;
+  private final String protectionKeyName;
+
+  /** @param protectionKey an AES key on the token (never extractable) that protects stored challenges */
+  public EncryptedPopChallenger(Token token, KeyHandle protectionKey) {
+    this.token = Objects.requireNonNull(token);
+    this.protectionKey = Objects.requireNonNull(protectionKey);
+    this.protectionKeyName = protectionKey.label().orElseGet(() -> protectionKey.id().map(Object::toString)
+        .orElse("unnamed"));
+  }
+
+  /** What round 1 sends (the encryptedPOP control value) and stores (the protected challenge). */
+  public record Challenge(ASN1Encodable encryptedPop, byte[] protectedChallenge, byte[] protectionIv,
+      String protectionKey) {
+  }
+
+  /**
+   * @param taggedRequest the TaggedRequest element exactly as received
+   * @param subjectKeyId the request's SKI extension, if any (the RFC format names the recipient by it)
+   * @throws CaException BAD_ALG for a key that cannot receive a key-transport challenge; INTERNAL_CA_ERROR when the
+   *     token cannot do what the policy asks
+   */
+  public Challenge challenge(long requestId, byte[] taggedRequest, int bodyPartId, SubjectPublicKeyInfo key,
+      Optional<byte[]> subjectKeyId, EncryptedPopPolicy policy) {
+    if (!PKCSObjectIdentifiers.rsaEncryption.equals(key.getAlgorithm().getAlgorithm())) {
+      throw new CaException(FailInfo.BAD_ALG, "an EncryptedPOP challenge needs an RSA key: EC keys (ECDH key"
+          + " agreement, RFC 5753) are not supported yet, and cannot prove possession without a signature here");
+    }
+    byte[] challenge = token.generateRandom(CHALLENGE_BYTES);
+    byte[] iv = token.generateRandom(16);
+    KeyHandle sessionKey = null;
+    KeyHandle subscriberKey = null;
+    try {
+      // Extractable only so it can be wrapped for the subscriber; a session object, destroyed below.
+      sessionKey = token.generateAesKey(128, KeyAttributes.session(KeyUsage.ENCRYPT).allowWrappingOutOfToken());
+      boolean dogtag = policy.format() == EncryptedPopPolicy.Format.DOGTAG;
+      // Dogtag's client decrypts without unpadding (JSS AES_128_CBC), so its ciphertext must be unpadded.
+      byte[] encrypted = token.encrypt(sessionKey, dogtag ? new SymmetricCipher.AesCbc(iv)
+          : new SymmetricCipher.AesCbcPad(iv), challenge);
+      subscriberKey = token.importPublicKey(jcaPublicKey(key), KeyAttributes.session(KeyUsage.WRAP,
+          KeyUsage.ENCRYPT));
+      byte[] wrappedKey = token.wrapKey(subscriberKey, new WrapMechanism.Rsa(padding(policy.keyTransport())),
+          sessionKey);
+      ASN1Encodable pop = dogtag
+          ? dogtagEncryptedPop(taggedRequest, wrappedKey, encrypted, iv, challenge)
+          : rfcEncryptedPop(taggedRequest, bodyPartId, subjectKeyId, policy.keyTransport(), wrappedKey, encrypted, iv,
+              challenge);
+      byte[] protectionIv = token.generateRandom(GCM_IV_BYTES);
+      byte[] protectedChallenge = token.encrypt(protectionKey,
+          new SymmetricCipher.AesGcm(protectionIv, aad(requestId), 128), challenge);
+      return new Challenge(pop, protectedChallenge, protectionIv, protectionKeyName);
+    } catch (HsmException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the token could not make the EncryptedPOP challenge: "
+          + e.getMessage(), e);
+    } finally {
+      destroyQuietly(subscriberKey);
+      destroyQuietly(sessionKey);
+      java.util.Arrays.fill(challenge, (byte) 0);
+    }
+  }
+
+  /** Decrypts a stored challenge on the token; fails if the row was altered or moved to another request. */
+  public byte[] recover(long requestId, byte[] protectedChallenge, byte[] protectionIv) {
+    try {
+      return token.decrypt(protectionKey, new SymmetricCipher.AesGcm(protectionIv, aad(requestId), 128),
+          protectedChallenge);
+    } catch (HsmException e) {
+      throw new CaException(FailInfo.POP_FAILED, "the stored challenge of request " + requestId
+          + " does not decrypt under the POP protection key (altered, or protected by another key)", e);
+    }
+  }
+
+  static byte[] witness(byte[] challenge) {
+    return HashAlgorithm.SHA256.digest(challenge);
+  }
+
+  private static byte[] aad(long requestId) {
+    return ("p11ca EncryptedPOP challenge for request " + requestId).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static RsaPadding padding(EncryptedPopPolicy.KeyTransport transport) {
+    return switch (transport) {
+      case RSA_PKCS1 -> new RsaPadding.Pkcs1v15();
+      case RSA_OAEP_SHA1 -> new RsaPadding.Oaep(HashAlgorithm.SHA1, HashAlgorithm.SHA1);
+      case RSA_OAEP_SHA256 -> new RsaPadding.Oaep(HashAlgorithm.SHA256, HashAlgorithm.SHA256);
+    };
+  }
+
+  private static ASN1Encodable dogtagEncryptedPop(byte[] taggedRequest, byte[] wrappedKey, byte[] encrypted,
+      byte[] iv, byte[] challenge) {
+    X500Name placeholder = new X500Name(new RDN[] {new RDN(new AttributeTypeAndValue(BCStyle.CN,
+        new DERPrintableString("unUsedIssuerName")))});
+    // Dogtag always says rsaEncryption here, whatever the transport; its client is configured for OAEP separately.
+    KeyTransRecipientInfo recipient = new KeyTransRecipientInfo(new RecipientIdentifier(
+        new IssuerAndSerialNumber(placeholder, java.math.BigInteger.ZERO)),
+        new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), new DEROctetString(wrappedKey));
+    EncryptedContentInfo content = new EncryptedContentInfo(CMSObjectIdentifiers.data,
+        new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes128_CBC, new DEROctetString(DOGTAG_DUMMY_IV)),
+        new DEROctetString(encrypted));
+    return encryptedPop(taggedRequest, content, recipient,
+        new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes128_CBC, new DEROctetString(iv)), challenge);
+  }
+
+  private static ASN1Encodable rfcEncryptedPop(byte[] taggedRequest, int bodyPartId, Optional<byte[]> subjectKeyId,
+      EncryptedPopPolicy.KeyTransport transport, byte[] wrappedKey, byte[] encrypted, byte[] iv, byte[] challenge) {
+    // RFC 5272 section 6.7: the recipient is the request's SKI if it has one, else issuerAndSerialNumber with the
+    // issuer encoded as NULL (an empty name) and the serial as the request's bodyPartID.
+    RecipientIdentifier rid = subjectKeyId.map(ski -> new RecipientIdentifier(new DEROctetString(ski)))
+        .orElseGet(() -> new RecipientIdentifier(new IssuerAndSerialNumber(new X500Name(new RDN[0]),
+            java.math.BigInteger.valueOf(bodyPartId))));
+    KeyTransRecipientInfo recipient = new KeyTransRecipientInfo(rid, keyTransportAlgorithm(transport),
+        new DEROctetString(wrappedKey));
+    EncryptedContentInfo content = new EncryptedContentInfo(CMSObjectIdentifiers.data,
+        new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes128_CBC, new DEROctetString(iv)),
+        new DEROctetString(encrypted));
+    return encryptedPop(taggedRequest, content, recipient, RFC_POP_ALGORITHM, challenge);
+  }
+
+  private static AlgorithmIdentifier keyTransportAlgorithm(EncryptedPopPolicy.KeyTransport transport) {
+    return switch (transport) {
+      case RSA_PKCS1 -> new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE);
+      // RFC 4055 section 4.1: the default parameters are SHA-1 and MGF1-SHA-1.
+      case RSA_OAEP_SHA1 -> new AlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, new RSAESOAEPparams());
+      case RSA_OAEP_SHA256 -> {
+        AlgorithmIdentifier sha256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE);
+        yield new AlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, new RSAESOAEPparams(sha256,
+            new AlgorithmIdentifier(PKCSObjectIdentifiers.id_mgf1, sha256), RSAESOAEPparams.DEFAULT_P_SOURCE_ALGORITHM));
+      }
+    };
+  }
+
+  private static ASN1Encodable encryptedPop(byte[] taggedRequest, EncryptedContentInfo content,
+      KeyTransRecipientInfo recipient, AlgorithmIdentifier popAlgorithm, byte[] challenge) {
+    ContentInfo cms = new ContentInfo(CMSObjectIdentifiers.envelopedData,
+        new EnvelopedData(null, new DERSet(new RecipientInfo(recipient)), content, (org.bouncycastle.asn1.ASN1Set) null));
+    ASN1Primitive request;
+    try {
+      request = ASN1Primitive.fromByteArray(taggedRequest);
+    } catch (IOException e) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the certification request cannot be re-read", e);
+    }
+    return new DERSequence(new ASN1Encodable[] {request, cms, popAlgorithm, WITNESS_ALGORITHM,
+        new DEROctetString(witness(challenge))});
+  }
+
+  private static PublicKey jcaPublicKey(SubjectPublicKeyInfo key) {
+    try {
+      return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+    } catch (GeneralSecurityException | IOException e) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the request's RSA public key cannot be read", e);
+    }
+  }
+
+  private void destroyQuietly(KeyHandle handle) {
+    if (handle != null) {
+      try {
+        token.destroy(handle);
+      } catch (HsmException e) {
+        // A session object also vanishes with its session; the failure is not the request's.
+        System.getLogger(EncryptedPopChallenger.class.getName()).log(System.Logger.Level.WARNING,
+            "cannot destroy session object " + handle + ": " + e.getMessage());
+      }
+    }
+  }
+}
