@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "request", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Wraps a CRMF or PKCS#10 request in a signed CMC Full PKI Request (RFC 5272), like Dogtag's"
-        + " CMCRequest.", "Options override the values of a Dogtag CMCRequest .cfg file given with --config."})
+        + " CMCRequest.", "With --decrypted-pop, answers a round-1 EncryptedPOP challenge instead (RFC 5272 section"
+        + " 6.7): decrypts it with the requested key, checks the witness and writes the round-2 request.",
+        "Options override the values of a Dogtag CMCRequest .cfg file given with --config."})
 final class RequestCommand implements Callable<Integer> {
 
   /** The CMCRequest keys this command maps or knowingly ignores; anything else in a cfg file is refused. */
@@ -29,7 +31,7 @@ final class RequestCommand implements Callable<Integer> {
       "popLinkWitnessV2.macAlg", "revRequest.enable", "revRequest.serial", "revRequest.reason",
       "revRequest.comment", "revRequest.invalidityDatePresent", "revRequest.issuer", "revRequest.sharedSecret",
       "decryptedPop.enable", "encryptedPopResponseFile", "decryptedPopRequestFile", "confirmCertAcceptance.enable",
-      "getCert.enable", "dataReturn.enable", "regInfo.enable", "lraPopWitness.enable");
+      "getCert.enable", "dataReturn.enable", "regInfo.enable", "lraPopWitness.enable", "oaep");
 
   @Spec
   CommandSpec spec;
@@ -66,16 +68,26 @@ final class RequestCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "<file>", description = "file to write the CMC request to (DER)")
   Path out;
 
+  @Mixin
+  DecryptedPopOptions decryptedPop;
+
   @Override
   public Integer call() {
     if (config != null) {
       applyConfig(DogtagConfig.read(tool.resolve(config)).allowOnly(CONFIG_KEYS, "p11ca-cmc request"));
     }
-    if (in == null || out == null) {
-      throw new IllegalArgumentException("give --in FILE and --out FILE (or input= and output= in --config)");
-    }
     if (noTransactionId && transactionId != null) {
       throw new IllegalArgumentException("give --transaction-id or --no-transaction-id, not both");
+    }
+    if (decryptedPop.enabled) {
+      return answerChallenge();
+    }
+    if (decryptedPop.anyGiven()) {
+      throw new IllegalArgumentException("--response, --oaep, --key-p12, --key-label and their password options"
+          + " only go with --decrypted-pop");
+    }
+    if (in == null || out == null) {
+      throw new IllegalArgumentException("give --in FILE and --out FILE (or input= and output= in --config)");
     }
     Path input = tool.resolve(in);
     Optional<EnrollmentRequest.Format> givenFormat = Optional.ofNullable(format).map(EnrollmentRequest.Format::parse);
@@ -99,9 +111,61 @@ final class RequestCommand implements Callable<Integer> {
     } else {
       builder.pkcs10(1, ((EnrollmentRequest.Pkcs10) request).csr());
     }
+    signAndWrite(builder, txId, false);
+    return 0;
+  }
+
+  /**
+   * Round 2 of RFC 5272 section 6.7, as Dogtag's CMCRequest with decryptedPop.enable=true builds it. The challenge
+   * is decrypted and its witness checked before anything is signed: on a mismatch the client must not answer, so
+   * no request is written.
+   */
+  private int answerChallenge() {
+    if (in != null) {
+      throw new IllegalArgumentException("--in is not used with --decrypted-pop: the challenged request comes back"
+          + " inside the encryptedPOP of --response");
+    }
+    if (decryptedPop.response == null || out == null) {
+      throw new IllegalArgumentException("--decrypted-pop needs --response FILE (the round-1 response) and --out FILE"
+          + " (or encryptedPopResponseFile= and decryptedPopRequestFile= in --config)");
+    }
+    decryptedPop.requireKey();
+    Path responseFile = tool.resolve(decryptedPop.response);
+    EncryptedPopChallenge challenge = EncryptedPopChallenge.read(responseFile);
+    var stdout = spec.commandLine().getOut();
+    stdout.println("Round-1 response " + responseFile + ": CMC encrypted POP ("
+        + (challenge.pop().dogtagFormat() ? "Dogtag format" : "RFC 5272 format") + "), CMC ResponseInfo requestID: "
+        + challenge.requestId());
+    byte[] proof;
+    try (RequestKey key = decryptedPop.openKey(tool, signer)) {
+      SessionKeyDecryption decryption = new SessionKeyDecryption(key, decryptedPop.oaep);
+      proof = challenge.proof(key, decryption);
+      stdout.println("Challenge decrypted with " + SessionKeyDecryption.named(key) + " (session key "
+          + decryption.used().map(SessionKeyDecryption::describe).orElse("?") + "): witness verified");
+    }
+    // RFC 5272 section 6.6: the transaction goes on, so by default the transactionId round 1 had (the response
+    // echoes it); Dogtag's CMCRequest sends none in round 2, which the CA accepts too.
+    Optional<BigInteger> txId = noTransactionId ? Optional.empty()
+        : transactionId != null ? Optional.of(parseTransactionId(transactionId)) : challenge.transactionId();
+    CmcRequestBuilder builder = new CmcRequestBuilder(new SecureRandom());
+    if (dogtagNonce) {
+      builder.dogtagStyleSenderNonce();
+    }
+    txId.ifPresent(builder::transactionId);
+    if (identification != null) {
+      builder.identification(identification);
+    }
+    challenge.roundTwo(builder, proof);
+    stdout.println("decryptedPOP: HMAC-SHA256 proof over the challenged request; regInfo: requestID "
+        + challenge.requestId());
+    signAndWrite(builder, txId, true);
+    return 0;
+  }
+
+  private void signAndWrite(CmcRequestBuilder builder, Optional<BigInteger> txId, boolean tokenMayHoldRequestKey) {
     byte[] cmc;
     String signedBy;
-    try (CmcSigner s = signer.open(tool)) {
+    try (CmcSigner s = signer.open(tool, tokenMayHoldRequestKey)) {
       cmc = builder.sign(s.key().signer(), s.certificate(), s.certificates(), Clock.systemUTC());
       signedBy = SubjectName.format(s.certificate().getSubject()) + " (serial 0x"
           + s.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT) + ")";
@@ -111,7 +175,6 @@ final class RequestCommand implements Callable<Integer> {
     var stdout = spec.commandLine().getOut();
     stdout.println("CMC request written to " + output + " (" + cmc.length + " bytes, DER), signed by " + signedBy);
     txId.ifPresent(t -> stdout.println("transactionId: 0x" + t.toString(16)));
-    return 0;
   }
 
   private void applyConfig(DogtagConfig cfg) {
@@ -119,15 +182,28 @@ final class RequestCommand implements Callable<Integer> {
     cfg.refuse("senderNonce.enable", "true", "p11ca-cmc always sends a senderNonce (RFC 5272 section 6.6)");
     cfg.refuse("request.useSharedSecret", "false", "shared-secret requests are not supported yet");
     for (String feature : new String[] {"identityProofV2.enable", "popLinkWitnessV2.enable", "revRequest.enable",
-        "decryptedPop.enable", "confirmCertAcceptance.enable", "getCert.enable", "dataReturn.enable",
-        "regInfo.enable", "lraPopWitness.enable"}) {
+        "confirmCertAcceptance.enable", "getCert.enable", "dataReturn.enable", "regInfo.enable",
+        "lraPopWitness.enable"}) {
       cfg.refuse(feature, "false", "p11ca-cmc request does not build that control yet");
     }
-    if (in == null) {
-      in = cfg.path("input", tool).orElse(null);
-    }
-    if (out == null) {
-      out = cfg.path("output", tool).orElse(null);
+    decryptedPop.enabled |= cfg.flag("decryptedPop.enable").orElse(false);
+    if (decryptedPop.enabled) {
+      // As CMCRequest: in this mode it reads encryptedPopResponseFile and writes decryptedPopRequestFile; input=
+      // and output= (left over from the round-1 cfg) are not used, and oaep= says how the session key travels.
+      if (decryptedPop.response == null) {
+        decryptedPop.response = cfg.path("encryptedPopResponseFile", tool).orElse(null);
+      }
+      if (out == null) {
+        out = cfg.path("decryptedPopRequestFile", tool).orElse(null);
+      }
+      decryptedPop.oaep |= cfg.flag("oaep").orElse(false);
+    } else {
+      if (in == null) {
+        in = cfg.path("input", tool).orElse(null);
+      }
+      if (out == null) {
+        out = cfg.path("output", tool).orElse(null);
+      }
     }
     if (format == null) {
       format = cfg.value("format").orElse(null);
@@ -144,7 +220,8 @@ final class RequestCommand implements Callable<Integer> {
         .ifPresent(t -> signer.token.label = t);
     cfg.value("nickname").ifPresent(signer::nickname);
     // dbdir and password name the NSS database and its password: p11ca-cmc reads no secret from a cfg file, and
-    // request.privKeyId is only used by features refused above.
+    // request.privKeyId names a key in that database: with decryptedPop.enable=true the requested key is given by
+    // --key-p12 or --key-label instead (refused with that advice when missing, see DecryptedPopOptions).
   }
 
   private static BigInteger parseTransactionId(String text) {

@@ -3,13 +3,16 @@ package org.p11ca.client;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.p11ca.ca.cmc.CmcObjectIds;
 import org.p11ca.ca.cmc.CmcResponse;
 import org.p11ca.ca.cmc.CmcResponseParser;
 import org.p11ca.ca.cmc.CmcStatus;
 import org.p11ca.ca.cmc.CmcStatusInfo;
+import org.p11ca.ca.error.FailInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,7 +21,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "response", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Prints a CMC response's certificates, controls and status, like Dogtag's CMCResponse.",
-        "Exit 0 when every status is SUCCESS, 1 on a CMC failure (its failInfo and statusString on stderr)."})
+        "Exit 0 when every status is SUCCESS, 1 on a CMC failure (its failInfo and statusString on stderr); for an"
+            + " EncryptedPOP challenge (failInfo=POP required) the line says to answer it with request"
+            + " --decrypted-pop."})
 final class ResponseCommand implements Callable<Integer> {
 
   @Spec
@@ -27,7 +32,7 @@ final class ResponseCommand implements Callable<Integer> {
   @ParentCommand
   CmcTool tool;
 
-  @Option(names = "--in", required = true, paramLabel = "<file>", description = "the CMC response (DER)")
+  @Option(names = "--in", required = true, paramLabel = "<file>", description = "the CMC response (DER or base64)")
   Path in;
 
   @Option(names = "--ca", paramLabel = "<file>", description = "verify the response signature against this CA"
@@ -60,6 +65,14 @@ final class ResponseCommand implements Callable<Integer> {
         .filter(s -> s.status() != CmcStatus.SUCCESS).toList();
     if (!notSuccess.isEmpty()) {
       out.flush();
+      if (isChallenge(response)) {
+        // Round 1 of RFC 5272 section 6.7: not a refusal but a question only the requested key can answer.
+        return ErrorReporter.report(spec.commandLine(), "the CA did not issue yet: it sent an EncryptedPOP challenge"
+            + response.responseInfo().filter(i -> i.length > 0)
+                .map(i -> " for request " + new java.math.BigInteger(i)).orElse("")
+            + " (failInfo=POP required): answer it with 'p11ca-cmc request --decrypted-pop --response " + in
+            + "' and the requested key", ErrorReporter.FAILURE);
+      }
       return ErrorReporter.report(spec.commandLine(), "the CA did not issue: "
           + notSuccess.stream().map(ResponseCommand::describe).collect(Collectors.joining("; ")),
           ErrorReporter.FAILURE);
@@ -71,6 +84,11 @@ final class ResponseCommand implements Callable<Integer> {
       writeIssued(response.certificates(), out);
     }
     return 0;
+  }
+
+  private static boolean isChallenge(CmcResponse response) {
+    return response.controls().stream().anyMatch(c -> c.type().equals(CmcObjectIds.ENCRYPTED_POP))
+        && response.statuses().stream().anyMatch(s -> s.failInfo().equals(Optional.of(FailInfo.POP_REQUIRED)));
   }
 
   /** "failInfo=bad request (bodyList 1): subject does not match the signer" */

@@ -18,6 +18,8 @@ import org.p11ca.ca.cmc.CmcResponse;
 import org.p11ca.ca.cmc.CmcStatus;
 import org.p11ca.ca.cmc.CmcStatusInfo;
 import org.p11ca.ca.cmc.Control;
+import org.p11ca.ca.cmc.EncryptedPop;
+import org.p11ca.ca.error.CaException;
 
 /**
  * Prints a CMC response in the layout of Dogtag's CMCResponse (the seed pages show it): the certificates, then
@@ -99,15 +101,31 @@ final class ResponsePrinter {
     } else if (type.equals(CmcObjectIds.ENCRYPTED_POP)) {
       out.println("Control #" + index + ": CMC encrypted POP");
       out.println(oid);
+      control.values().forEach(this::encryptedPop);
     } else if (type.equals(CmcObjectIds.RESPONSE_INFO)) {
+      // As Dogtag's CMCResponse: no OID line, and the octets read as the request id (BigInteger.toByteArray).
       out.println("Control #" + index + ": CMC ResponseInfo");
-      out.println(oid);
-      control.values().forEach(v -> out.println("   requestID: "
-          + new BigInteger(ASN1OctetString.getInstance(v).getOctets())));
+      control.values().forEach(this::responseInfo);
     } else {
       out.println("Control #" + index + ": " + type.getId());
       out.println(oid);
     }
+  }
+
+  private void encryptedPop(ASN1Encodable value) {
+    try {
+      EncryptedPop pop = EncryptedPop.decode(value);
+      out.println("     encryptedPOP decoded");
+      out.println("     format: " + (pop.dogtagFormat() ? "Dogtag (thePOPAlgID aes128-CBC)"
+          : "RFC 5272 (thePOPAlgID " + pop.popAlgorithm().getAlgorithm().getId() + ")"));
+    } catch (CaException e) {
+      out.println("     encryptedPOP cannot be decoded: " + ErrorReporter.oneLine(e.detail()));
+    }
+  }
+
+  private void responseInfo(ASN1Encodable value) {
+    byte[] octets = ASN1OctetString.getInstance(value).getOctets();
+    out.println(octets.length == 0 ? "   requestID: (empty)" : "   requestID: " + new BigInteger(octets));
   }
 
   private void status(CmcStatusInfo status) {

@@ -47,7 +47,7 @@ final class SignerOptions {
 
   /** Applies a cfg file's nickname where no option named the signer. */
   void nickname(String nickname) {
-    if (token.requested()) {
+    if (token.requested() && p12 == null) {
       label = label != null ? label : nickname;
     } else {
       alias = alias != null ? alias : nickname;
@@ -55,14 +55,23 @@ final class SignerOptions {
   }
 
   CmcSigner open(CmcTool tool) {
-    if (token.requested() == (p12 != null)) {
+    return open(tool, false);
+  }
+
+  /**
+   * @param tokenMayHoldRequestKey whether --token may name the token of another key (request --decrypted-pop's
+   *     requested key) while the signer is in --signer-p12
+   */
+  CmcSigner open(CmcTool tool, boolean tokenMayHoldRequestKey) {
+    boolean both = token.requested() && p12 != null;
+    if ((!token.requested() && p12 == null) || (both && (label != null || !tokenMayHoldRequestKey))) {
       throw new IllegalArgumentException("give either --signer-p12 FILE or --token LABEL --signer-label LABEL");
     }
     Optional<List<X509Certificate>> extra = Optional.ofNullable(chain)
         .map(c -> Pem.readCertificates(tool.resolve(c), "certificate chain file"));
     Optional<X509Certificate> givenCert = Optional.ofNullable(certificate)
         .map(c -> Pem.readCertificate(tool.resolve(c), "signer certificate file"));
-    return token.requested() ? onToken(tool, givenCert, extra) : inPkcs12(tool, givenCert, extra);
+    return p12 == null ? onToken(tool, givenCert, extra) : inPkcs12(tool, givenCert, extra);
   }
 
   private CmcSigner inPkcs12(CmcTool tool, Optional<X509Certificate> givenCert,
