@@ -1,0 +1,161 @@
+package org.p11ca.ca.kra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.crmf.CertReqMessages;
+import org.bouncycastle.asn1.crmf.CertReqMsg;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+import org.p11ca.hsm.Backend;
+import org.p11ca.hsm.KeyAttributes;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.KeySelector;
+import org.p11ca.hsm.KeyType;
+import org.p11ca.hsm.KeyUsage;
+import org.p11ca.hsm.ObjectClass;
+import org.p11ca.hsm.RsaPadding;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.TokenObject;
+import org.p11ca.hsm.pkcs11.Pkcs11Library;
+import org.p11ca.hsm.testing.SoftHsm;
+
+/**
+ * Archival of the keys Dogtag's CRMFPopClient -b really sent (shared/fixtures/dogtag/crmf/*archival*), to the
+ * fixtures' KRA transport key, on a SoftHSM token: unwrapped, checked against the request, wrapped for storage, and
+ * nothing left behind. The transport key is put on the token with pkcs11-tool (OpenSC), as an operator would import
+ * an existing KRA key.
+ */
+class KeyArchiverDogtagTest {
+
+  static final Path FIXTURES = Path.of(System.getProperty("p11ca.fixtures"));
+
+  @TempDir
+  static Path dir;
+  static Token token;
+  static KeyHandle transport;
+  static KeyHandle storage;
+
+  @BeforeAll
+  static void kraToken() throws Exception {
+    SoftHsm.TestToken t = SoftHsm.createToken("kra-archival");
+    String pem = Files.readString(FIXTURES.resolve("ca/kra-transport.key.pem"));
+    byte[] pkcs8 = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").strip());
+    Path der = Files.write(dir.resolve("kra-transport.pk8"), pkcs8);
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("P11CA_TEST_PIN", new String(t.userPin()));
+    ProcessBuilder pb = new ProcessBuilder("pkcs11-tool", "--module", SoftHsm.library().toString(), "--token-label",
+        t.label(), "--login", "--pin", "env:P11CA_TEST_PIN", "--write-object", der.toString(), "--type", "privkey",
+        "--label", "kra-transport", "--id", "4b5241", "--usage-decrypt").redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+    token = Pkcs11Library.open(t.config(Backend.IAIK));
+    transport = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label("kra-transport"));
+    storage = token.generateAesKey(256, KeyAttributes.persistent("kra-storage", KeyUsage.WRAP, KeyUsage.UNWRAP));
+  }
+
+  @AfterAll
+  static void close() {
+    token.close();
+  }
+
+  static CertReqMsg fixture(String name) throws Exception {
+    return CertReqMessages.getInstance(Files.readAllBytes(FIXTURES.resolve("crmf/" + name + ".der")))
+        .toCertReqMsgArray()[0];
+  }
+
+  static SubjectPublicKeyInfo requestedKey(CertReqMsg msg) {
+    return msg.getCertReq().getCertTemplate().getPublicKey();
+  }
+
+  private static KeyArchiver pkcs1() {
+    return new KeyArchiver(token, transport, storage, new RsaPadding.Pkcs1v15());
+  }
+
+  private static void assertNoSessionObjects() {
+    List<TokenObject> left = token.listObjects().stream().filter(o -> !o.persistent()).toList();
+    assertEquals(List.of(), left, "no session object is left on the token");
+  }
+
+  @Test
+  void crmfPopClientKeyWrapPad_isArchived_andTheStoredKeyIsTheRequestsKey() throws Exception {
+    for (String name : List.of("carol_archival_kwpad_rsa2048", "bob_popnone_archival_rsa2048")) {
+      CertReqMsg msg = fixture(name);
+      ArchivedKey archived = pkcs1().archive(ArchiveOptions.of(msg).orElseThrow(), requestedKey(msg));
+      assertEquals("kra-storage", archived.storageKey());
+      // Unwrap the stored form again (a sensitive, non-extractable session key) and compare on the token.
+      KeyHandle back = token.unwrapKey(storage, archived.wrapped().mechanism(), archived.wrapped().bytes(),
+          ObjectClass.PRIVATE_KEY, KeyType.RSA, KeyAttributes.session(KeyUsage.DECRYPT));
+      try {
+        assertEquals(requestedKey(msg), SubjectPublicKeyInfo.getInstance(token.publicKey(back).getEncoded()), name);
+        TokenObject row = token.describe(back);
+        assertEquals(java.util.Optional.of(true), row.sensitive(), row.toString());
+        assertEquals(java.util.Optional.of(false), row.extractable(), row.toString());
+      } finally {
+        token.destroy(back);
+      }
+    }
+    assertNoSessionObjects();
+  }
+
+  @Test
+  void aKeyThatIsNotTheRequestsKey_isRefused_andNothingIsLeft() throws Exception {
+    CertReqMsg carol = fixture("carol_archival_kwpad_rsa2048");
+    CaException e = assertThrows(CaException.class, () -> pkcs1().archive(ArchiveOptions.of(carol).orElseThrow(),
+        requestedKey(fixture("alice_popnone_rsa2048"))));
+    assertEquals(FailInfo.BAD_REQUEST, e.failInfo());
+    assertTrue(e.detail().contains("does not match the request's public key"), e.detail());
+    assertNoSessionObjects();
+  }
+
+  @Test
+  void aesCbcWrap_isRefusedWithTheTokensReason_onSoftHsm261() throws Exception {
+    CertReqMsg msg = fixture("carol_archival_aescbc_rsa2048");
+    CaException e = assertThrows(CaException.class, () -> pkcs1().archive(ArchiveOptions.of(msg).orElseThrow(),
+        requestedKey(msg)));
+    assertEquals(FailInfo.BAD_ALG, e.failInfo(), e.detail());
+    assertTrue(e.detail().contains("cannot do it"), e.detail());
+    assertNoSessionObjects();
+  }
+
+  @Test
+  void oaepSha256Transport_isRefusedWithTheTokensReason_onSoftHsm261() throws Exception {
+    CertReqMsg msg = fixture("carol_archival_oaep_rsa2048");
+    KeyArchiver oaep = new KeyArchiver(token, transport, storage,
+        new RsaPadding.Oaep(org.p11ca.hsm.HashAlgorithm.SHA256, org.p11ca.hsm.HashAlgorithm.SHA256));
+    CaException e = assertThrows(CaException.class, () -> oaep.archive(ArchiveOptions.of(msg).orElseThrow(),
+        requestedKey(msg)));
+    assertEquals(FailInfo.BAD_ALG, e.failInfo(), e.detail());
+    assertNoSessionObjects();
+  }
+
+  @Test
+  void wrongTransportPadding_isABadRequest() throws Exception {
+    CertReqMsg msg = fixture("carol_archival_kwpad_rsa2048");
+    KeyArchiver oaepSha1 = new KeyArchiver(token, transport, storage,
+        new RsaPadding.Oaep(org.p11ca.hsm.HashAlgorithm.SHA1, org.p11ca.hsm.HashAlgorithm.SHA1));
+    CaException e = assertThrows(CaException.class, () -> oaepSha1.archive(ArchiveOptions.of(msg).orElseThrow(),
+        requestedKey(msg)));
+    assertEquals(FailInfo.BAD_REQUEST, e.failInfo(), e.detail());
+    assertNoSessionObjects();
+  }
+
+  @Test
+  void requestWithoutArchiveOptions_hasNone() throws Exception {
+    assertTrue(ArchiveOptions.of(fixture("alice_popnone_rsa2048")).isEmpty());
+  }
+}
