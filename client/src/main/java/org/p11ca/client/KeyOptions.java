@@ -45,6 +45,11 @@ final class KeyOptions {
   @Option(names = "--key-label", paramLabel = "<label>", description = "label of the key on --token")
   String keyLabel;
 
+  /** Whether the key is (to be) on a token, where it signs and from which it is never exported. */
+  boolean onToken() {
+    return token.requested();
+  }
+
   /** Finds or makes the key; a new one is stored before any request is made with it. */
   RequestKey obtain(CmcTool tool, X500Name subject, PrintWriter out) {
     if (token.requested() == (p12 != null)) {

@@ -68,12 +68,17 @@ final class TestPki {
 
   /** An end-entity certificate; {@code ipAddress} adds an iPAddress subjectAltName (for a TLS server). */
   X509Certificate issue(String subject, PublicKey key, String ipAddress) throws Exception {
+    return issue(subject, key, ipAddress, KeyUsage.digitalSignature);
+  }
+
+  /** An end-entity certificate with the given keyUsage bits (e.g. keyEncipherment for a KRA transport). */
+  X509Certificate issue(String subject, PublicKey key, String ipAddress, int keyUsage) throws Exception {
     Instant now = Instant.now();
     org.bouncycastle.cert.X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, BigInteger.valueOf(SERIALS
         .incrementAndGet()), Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))),
         SubjectName.parse(subject), key)
         .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        .addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
     if (ipAddress != null) {
       b.addExtension(Extension.subjectAlternativeName, false,
           new GeneralNames(new GeneralName(GeneralName.iPAddress, ipAddress)));
