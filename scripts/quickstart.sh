@@ -84,6 +84,9 @@ if [[ ! -f $demo/user.pem ]]; then
 fi
 
 log="$data/server.log"
+# Emptied here, not by the background redirection: that one runs later in the child, and the wait below could
+# meanwhile read the previous run's "listening" line.
+: >"$log"
 java -jar "$root/server/target/p11ca-server.jar" serve --config "$config" >"$log" 2>&1 &
 server=$!
 stop_server() {

@@ -46,11 +46,21 @@ final class RunningCa implements AutoCloseable {
 
   /** Token, config and database under {@code dir}; the server is not started yet. */
   static RunningCa prepare(Path dir, String extraConfig) throws IOException {
+    return prepare(dir, "", extraConfig);
+  }
+
+  /**
+   * As {@link #prepare(Path, String)}, with {@code extraHttpConfig} (lines indented by two spaces, e.g.
+   * {@code "  maxBodyBytes: 65536\n"}) added to the {@code http} section, which a second {@code http:} key in
+   * {@code extraConfig} cannot do: the config loader refuses duplicate keys.
+   */
+  static RunningCa prepare(Path dir, String extraHttpConfig, String extraConfig) throws IOException {
     RunningCa ca = new RunningCa(dir.resolve("p11ca-data"));
     Processes.run(Map.of(), "bash", "scripts/softhsm-init.sh", ca.data.toString()).requireSuccess();
     Files.writeString(ca.config, "dataDir: .\n"
         + "token:\n  label: p11ca\n  pinFile: softhsm/user.pin\n"
         + "http:\n  port: 0\n  tlsHostNames: [localhost]\n"
+        + extraHttpConfig
         + "audit:\n  checkpointEveryRecords: 20\n"
         + extraConfig);
     Files.writeString(ca.passwordFile, "e2e-p12-password\n", StandardOpenOption.CREATE_NEW);
@@ -63,13 +73,18 @@ final class RunningCa implements AutoCloseable {
    * server is stopped: the audit log has one writer.
    */
   Path bootstrapUser(String name, String subject, boolean agent) {
+    return bootstrapUser(name, subject, agent, "caFullCMCUserCert");
+  }
+
+  /** As {@link #bootstrapUser(String, String, boolean)}, issued with {@code profile} (one of the config's). */
+  Path bootstrapUser(String name, String subject, boolean agent, String profile) {
     Path p12 = data.resolve(name + ".p12");
     Path csr = data.resolve(name + ".csr");
     Path cert = data.resolve(name + ".pem");
     cmc("pkcs10", "--new-key", "rsa:2048", "--key-p12", p12.toString(), "--password-file", passwordFile.toString(),
         "--subject", subject, "--out", csr.toString()).requireSuccess();
     List<String> bootstrap = new ArrayList<>(List.of("bootstrap", "--config", config.toString(), "--csr",
-        csr.toString(), "--operator", "e2e-operator", "--out", cert.toString()));
+        csr.toString(), "--profile", profile, "--operator", "e2e-operator", "--out", cert.toString()));
     if (agent) {
       bootstrap.addAll(List.of("--agent", name));
     }
@@ -110,7 +125,9 @@ final class RunningCa implements AutoCloseable {
       if (line.equals(EOF)) {
         throw new AssertionError("the server exited during start:\n" + String.join("\n", serverOutput));
       }
-      serverOutput.add(line);
+      synchronized (serverOutput) {
+        serverOutput.add(line);
+      }
       Matcher m = listening.matcher(line);
       if (m.matches()) {
         port = Integer.parseInt(m.group(1));
@@ -137,6 +154,13 @@ final class RunningCa implements AutoCloseable {
   }
 
   private static final String EOF = "\u0000EOF";
+
+  /** Everything the server printed so far (its log lines, the access log among them). */
+  List<String> serverOutput() {
+    synchronized (serverOutput) {
+      return List.copyOf(serverOutput);
+    }
+  }
 
   String url(String path) {
     return "https://localhost:" + port + path;
