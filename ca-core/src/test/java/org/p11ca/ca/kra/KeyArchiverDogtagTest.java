@@ -155,6 +155,64 @@ class KeyArchiverDogtagTest {
   }
 
   @Test
+  void recoveredPkcs12_holdsTheArchivedKey_decryptsForItsCertificate_andOpensslReadsIt() throws Exception {
+    CertReqMsg msg = fixture("carol_archival_kwpad_rsa2048");
+    ArchivedKey archived = pkcs1().archive(ArchiveOptions.of(msg).orElseThrow(), requestedKey(msg));
+    java.security.cert.X509Certificate cert = certificateFor(requestedKey(msg));
+    char[] password = "recovery-pass-1".toCharArray();
+    byte[] p12 = new ArchivedKeyExport(token, storage).exportAsPasswordProtectedPkcs12(archived, List.of(cert),
+        password);
+    assertNoSessionObjects();
+
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(new java.io.ByteArrayInputStream(p12), password);
+    java.security.PrivateKey recovered = (java.security.PrivateKey) store.getKey("recovered", password);
+    byte[] secret = token.generateRandom(32);
+    javax.crypto.Cipher enc = javax.crypto.Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    enc.init(javax.crypto.Cipher.ENCRYPT_MODE, cert.getPublicKey());
+    javax.crypto.Cipher dec = javax.crypto.Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    dec.init(javax.crypto.Cipher.DECRYPT_MODE, recovered);
+    assertTrue(java.util.Arrays.equals(secret, dec.doFinal(enc.doFinal(secret))), "data encrypted to the"
+        + " certificate decrypts with the recovered key");
+
+    // openssl, sharing no code with us, opens the PKCS#12 and finds the certificate's key in it.
+    Path file = Files.write(dir.resolve("recovered.p12"), p12);
+    Map<String, String> env = Map.of("P11CA_P12_PASS", new String(password));
+    String key = openssl(env, "pkcs12", "-in", file.toString(), "-nocerts", "-nodes", "-passin", "env:P11CA_P12_PASS");
+    Path keyPem = Files.writeString(dir.resolve("recovered.key.pem"), key);
+    Path certPem = Files.writeString(dir.resolve("carol.pem"), "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder().encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+    assertEquals(openssl(Map.of(), "x509", "-in", certPem.toString(), "-noout", "-modulus"),
+        openssl(Map.of(), "rsa", "-in", keyPem.toString(), "-noout", "-modulus"));
+  }
+
+  private static String openssl(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    String err = new String(p.getErrorStream().readAllBytes());
+    assertEquals(0, p.waitFor(), err);
+    return out;
+  }
+
+  /** A certificate for the archived key, from a throw-away software CA (only its public key matters here). */
+  private static java.security.cert.X509Certificate certificateFor(SubjectPublicKeyInfo key) throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    java.security.KeyPair ca = g.generateKeyPair();
+    org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Archive Test CA");
+    java.time.Instant now = java.time.Instant.now();
+    var builder = new org.bouncycastle.cert.X509v3CertificateBuilder(name, java.math.BigInteger.TEN,
+        java.util.Date.from(now.minusSeconds(60)), java.util.Date.from(now.plusSeconds(3600)),
+        new org.bouncycastle.asn1.x500.X500Name("UID=carol,O=Example"), key);
+    return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(builder.build(
+        new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(ca.getPrivate())));
+  }
+
+  @Test
   void requestWithoutArchiveOptions_hasNone() throws Exception {
     assertTrue(ArchiveOptions.of(fixture("alice_popnone_rsa2048")).isEmpty());
   }
