@@ -23,8 +23,9 @@ class CaDatabaseTest {
   void openSqlite_emptyDirectory_createsFileAndAppliesMigrations() throws SQLException {
     try (CaDatabase db = CaDatabase.openSqlite(dir.resolve("data"))) {
       assertTrue(Files.isRegularFile(dir.resolve("data").resolve(CaDatabase.SQLITE_FILE)));
-      assertEquals(List.of("agent_role", "cert_request", "certificate", "pending_pop"), userTables(db));
-      assertEquals(List.of("1", "2"), appliedVersions(db));
+      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "pending_pop"),
+          userTables(db));
+      assertEquals(List.of("1", "2", "3"), appliedVersions(db));
     }
   }
 
@@ -32,8 +33,9 @@ class CaDatabaseTest {
   void openSqlite_reopened_appliesNothingTwice() throws SQLException {
     CaDatabase.openSqlite(dir).close();
     try (CaDatabase db = CaDatabase.openSqlite(dir)) {
-      assertEquals(List.of("1", "2"), appliedVersions(db));
-      assertEquals(List.of("agent_role", "cert_request", "certificate", "pending_pop"), userTables(db));
+      assertEquals(List.of("1", "2", "3"), appliedVersions(db));
+      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "pending_pop"),
+          userTables(db));
     }
   }
 
