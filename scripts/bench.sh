@@ -12,7 +12,8 @@
 #       fresh SoftHSM2 token and data directory in a temporary directory), at each concurrency, interleaved in one
 #       run with the raw token sign rate (same CA key, same token, as many threads as the server's token sessions).
 #       Requests are built and signed before the timed phase; each worker reuses one kept-alive TLS connection.
-#       Defaults (3 s x 3 repeats, 2 s warm-up) take about 3 minutes per CA key type.
+#       Defaults (3 s x 3 repeats, 10 s warm-up per trial: the server JIT-compiles for its first ~20 s of load)
+#       take about 4 minutes per CA key type.
 #
 # Output: `hsm ...` lines (one per measurement: median ops/s, min, max), a summary table, and `ratio ...` lines.
 # cmc prints `raw ...`, one `cmc ...` line per concurrency (issued/s, p50/p99, CPU of load generator and server),
@@ -32,7 +33,7 @@ usage: scripts/bench.sh <benchmark> [options]
         options: --seconds S (per measurement, default 1)  --repeats R (default 3)  --warmup S (default 0.5)
   cmc   CMC issuance over HTTPS per concurrency vs the raw token sign rate, and their ratio
         options: --ca-key rsa2048|p256 (default rsa2048)  --seconds S (default 3)  --repeats R (default 3)
-                 --warmup S (default 2)  --concurrency LIST (default 1,2,8,32)  --sessions N (default 8)
+                 --warmup S (default 10)  --concurrency LIST (default 1,2,8,32)  --sessions N (default 8)
 USAGE
 }
 

@@ -8,8 +8,8 @@ import java.util.List;
 import org.p11ca.bench.BenchOptions;
 
 /**
- * Options of `bench cmc`. The defaults keep one run (one CA key type) at about three minutes on two cores: five
- * trials (the raw sign rate and four concurrencies) interleaved in 3 rounds of 3 s, after one warm-up round of 4 s
+ * Options of `bench cmc`. The defaults keep one run (one CA key type) at about four minutes on two cores: five
+ * trials (the raw sign rate and four concurrencies) interleaved in 3 rounds of 3 s, after one warm-up round of 10 s
  * each (the server's JIT is still compiling for the first 20 s or so of load).
  *
  * @param sessions the token session pool of the server, which is also the number of threads the raw sign rate is
@@ -45,7 +45,9 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
   static CmcBenchOptions parse(String... args) {
     Duration measurement = Duration.ofSeconds(3);
     int repeats = 3;
-    Duration warmup = Duration.ofSeconds(4);
+    // 10 s, not 4: the server's C2 compiler still took 14-22% of its CPU 20 s into a run with 4 s of warm-up, and
+    // that compile time is a start-up cost, not a per-issuance one. Each trial warms up once, so this adds 5 x 6 s.
+    Duration warmup = Duration.ofSeconds(10);
     Path library = BenchOptions.SOFTHSM_LIBRARY;
     CaKeyType caKey = CaKeyType.RSA2048;
     List<Integer> concurrencies = DEFAULT_CONCURRENCIES;

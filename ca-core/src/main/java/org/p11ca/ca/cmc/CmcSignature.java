@@ -11,9 +11,16 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.CMSSignatureAlgorithmNameGenerator;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
+import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.SignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * The one SignerInfo of a CMC SignedData and the certificates that came with it. Holds no opinion on whether the
@@ -22,6 +29,16 @@ import org.bouncycastle.operator.OperatorCreationException;
 public final class CmcSignature {
 
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  /**
+   * Built once and shared: their setup (algorithm name tables, provider look-ups) cost more than a verification's
+   * own work when rebuilt per request, and after construction they are only read, so threads may share them.
+   */
+  private static final CMSSignatureAlgorithmNameGenerator NAMES = new DefaultCMSSignatureAlgorithmNameGenerator();
+  private static final SignatureAlgorithmIdentifierFinder SIGNATURE_ALGORITHMS =
+      new DefaultSignatureAlgorithmIdentifierFinder();
+  private static final JcaContentVerifierProviderBuilder VERIFIERS =
+      new JcaContentVerifierProviderBuilder().setProvider(BC);
+  private static final DigestCalculatorProvider DIGESTS = digests();
 
   private final SignerIdentifier signer;
   private final List<X509CertificateHolder> certificates;
@@ -76,7 +93,8 @@ public final class CmcSignature {
    */
   public SignatureCheck verify(PublicKey key) {
     try {
-      boolean ok = signerInfo.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(key));
+      boolean ok = signerInfo.verify(new SignerInformationVerifier(NAMES, SIGNATURE_ALGORITHMS,
+          VERIFIERS.build(key), DIGESTS));
       return ok
           ? new SignatureCheck.Valid()
           : new SignatureCheck.Invalid("the signature does not verify with the given " + key.getAlgorithm() + " key");
@@ -89,6 +107,14 @@ public final class CmcSignature {
     } catch (RuntimeException e) {
       // BC reports some malformed signatures and key/algorithm mismatches as unchecked exceptions.
       return new SignatureCheck.Invalid("signature check failed: " + e);
+    }
+  }
+
+  private static DigestCalculatorProvider digests() {
+    try {
+      return new JcaDigestCalculatorProviderBuilder().setProvider(BC).build();
+    } catch (OperatorCreationException e) {
+      throw new ExceptionInInitializerError(e);
     }
   }
 }

@@ -12,6 +12,7 @@ import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.SignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.CollectionStore;
@@ -21,7 +22,18 @@ import org.p11ca.ca.error.FailInfo;
 /** Wraps response content in SignedData (RFC 5652 section 5), the only place responses meet CMS generation. */
 final class CmsResponseSigner {
 
+  /** Shared: it only hands out fresh digest calculators, and building it per response looks up providers again. */
+  private static final DigestCalculatorProvider DIGESTS = digests();
+
   private CmsResponseSigner() {
+  }
+
+  private static DigestCalculatorProvider digests() {
+    try {
+      return new JcaDigestCalculatorProviderBuilder().build();
+    } catch (OperatorCreationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 
   /**
@@ -32,7 +44,7 @@ final class CmsResponseSigner {
       ContentSigner signer, X509CertificateHolder signerCertificate, Clock clock) {
     try {
       CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-      gen.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+      gen.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(DIGESTS)
           .setSignedAttributeGenerator(new SignedAttributesWithoutAlgorithmProtect(clock))
           .build(signer, signerCertificate));
       gen.addCertificates(new CollectionStore<>(certificates));

@@ -85,12 +85,21 @@ public final class CertificateIssuer {
    *     CA cannot issue (expired CA certificate, no free serial, token failure, signature that does not verify)
    */
   public IssuedCertificate issue(ApprovedRequest request) {
+    return issue(request, reservation);
+  }
+
+  /**
+   * {@link #issue(ApprovedRequest)} recording through {@code recording} instead of the issuer's own reservation:
+   * for a caller that stores more with the serial in the same transactions (the request row, its status).
+   */
+  public IssuedCertificate issue(ApprovedRequest request, SerialReservation recording) {
+    Objects.requireNonNull(recording);
     CertificateDraft draft = CertificateDraft.prepare(request, ca, clock.instant());
     TokenContentSigner signer = new TokenContentSigner(token, caKey, algorithm);
-    Reserved reserved = reserveSerial(draft, signer);
+    Reserved reserved = reserveSerial(draft, signer, recording);
     X509CertificateHolder cert = sign(reserved.tbs(), signer);
     requireValidSignature(cert);
-    reservation.issued(reserved.serial(), cert);
+    recording.issued(reserved.serial(), cert);
     return new IssuedCertificate(cert, reserved.serial());
   }
 
@@ -108,11 +117,11 @@ public final class CertificateIssuer {
   }
 
   /** Draws serials until one is free, recording under it the exact TBSCertificate about to be signed. */
-  private Reserved reserveSerial(CertificateDraft draft, TokenContentSigner signer) {
+  private Reserved reserveSerial(CertificateDraft draft, TokenContentSigner signer, SerialReservation recording) {
     for (int draw = 0; draw < MAX_SERIAL_DRAWS; draw++) {
       BigInteger serial = serialNumbers.next();
       TBSCertificate tbs = draft.tbsCertificate(ca.subject(), serial, signer.getAlgorithmIdentifier());
-      if (reservation.reserve(serial, draft.intent(tbs))) {
+      if (recording.reserve(serial, draft.intent(tbs))) {
         return new Reserved(serial, tbs);
       }
     }

@@ -20,6 +20,9 @@ import org.p11ca.ca.error.FailInfo;
 public final class PossessionCheck {
 
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  /** Shared: build(key) makes a fresh provider per key, and the builder itself is only read after setup. */
+  private static final JcaContentVerifierProviderBuilder VERIFIERS =
+      new JcaContentVerifierProviderBuilder().setProvider(BC);
 
   private PossessionCheck() {
   }
@@ -97,6 +100,6 @@ public final class PossessionCheck {
   }
 
   private static ContentVerifierProvider verifier(SubjectPublicKeyInfo key) throws OperatorCreationException {
-    return new JcaContentVerifierProviderBuilder().setProvider(BC).build(key);
+    return VERIFIERS.build(key);
   }
 }

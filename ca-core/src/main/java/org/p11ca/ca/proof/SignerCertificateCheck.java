@@ -46,18 +46,26 @@ public final class SignerCertificateCheck {
   }
 
   public Verdict check(X509CertificateHolder signer) {
-    String who = "signer certificate " + DistinguishedNames.rfc4514(signer.getSubject()) + " (serial 0x" + signer.getSerialNumber().toString(16)
-        + ")";
-    if (!signer.getIssuer().equals(caCertificate.getSubject()) || !signedByCa(signer)) {
-      return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " was not issued by this CA ("
-          + DistinguishedNames.rfc4514(caCertificate.getSubject()) + ")");
+    String who = "signer certificate " + DistinguishedNames.rfc4514(signer.getSubject()) + " (serial 0x"
+        + signer.getSerialNumber().toString(16) + ")";
+    if (!signer.getIssuer().equals(caCertificate.getSubject())) {
+      return notIssuedHere(who);
+    }
+    // Read before the signature check, and fresh for every request: revocation must take effect at once.
+    Optional<CertificateRecord> record = certificates.find(signer.getSerialNumber());
+    byte[] presented = encoded(signer);
+    boolean issuedHere = record.isPresent() && record.get().certificate().isPresent()
+        && Arrays.equals(record.get().certificate().get(), presented);
+    // The CA verified its signature on exactly these bytes before it stored them as issued
+    // (CertificateIssuer.requireValidSignature), so checking it again proves nothing new. Anything else is checked.
+    if (!issuedHere && !signedByCa(signer)) {
+      return notIssuedHere(who);
     }
     Instant now = clock.instant();
     if (now.isBefore(signer.getNotBefore().toInstant()) || now.isAfter(signer.getNotAfter().toInstant())) {
       return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " is not valid now (valid "
           + signer.getNotBefore().toInstant() + " to " + signer.getNotAfter().toInstant() + ")");
     }
-    Optional<CertificateRecord> record = certificates.find(signer.getSerialNumber());
     if (record.isEmpty() || record.get().certificate().isEmpty()) {
       // A certificate with this CA's signature that the CA has no record of means a lost database or a forged
       // record; either way the CA cannot tell whether it was revoked, so it does not trust it.
@@ -67,7 +75,7 @@ public final class SignerCertificateCheck {
       return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " is revoked"
           + record.get().revocation().map(r -> " (" + r.reason() + ")").orElse(""));
     }
-    if (!Arrays.equals(record.get().certificate().get(), encoded(signer))) {
+    if (!issuedHere) {
       return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " differs from the certificate this CA issued under that"
           + " serial");
     }
@@ -78,6 +86,11 @@ public final class SignerCertificateCheck {
       return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " does not allow digitalSignature (RFC 5280 4.2.1.3)");
     }
     return Verdict.pass();
+  }
+
+  private Verdict notIssuedHere(String who) {
+    return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " was not issued by this CA ("
+        + DistinguishedNames.rfc4514(caCertificate.getSubject()) + ")");
   }
 
   private boolean signedByCa(X509CertificateHolder cert) {

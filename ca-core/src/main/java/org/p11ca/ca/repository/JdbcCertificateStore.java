@@ -32,51 +32,94 @@ public final class JdbcCertificateStore implements CertificateStore {
   @Override
   public boolean reserve(CertificateReservation r) {
     String serial = SerialHex.of(r.serial());
-    return db.write("reserving serial " + serial, c -> {
-      // No check-then-insert: the primary key decides, so two concurrent reservations cannot both succeed.
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificate (serial_hex, status, request_id,"
-          + " profile_id, subject_dn, tbs_b64, reserved_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, serial);
-        ps.setString(2, CertificateStatus.RESERVED.name());
-        Jdbc.setOptionalLong(ps, 3, r.requestId());
-        ps.setString(4, r.profileId());
-        ps.setString(5, r.subjectDn());
-        ps.setString(6, Base64.getEncoder().encodeToString(r.tbsCertificate()));
-        ps.setLong(7, clock.millis());
-        ps.executeUpdate();
-        return true;
-      } catch (SQLException e) {
-        if (SqlErrors.isUniqueViolation(e)) {
-          // Roll back here: PostgreSQL refuses to commit a transaction in which a statement failed.
-          c.rollback();
-          return false;
-        }
-        throw e;
-      }
+    return db.write("reserving serial " + serial, c -> insertReserved(c, r, r.requestId(), clock.millis()));
+  }
+
+  @Override
+  public Optional<Long> reserveForNewRequest(NewRequest request, CertificateReservation r) {
+    if (r.requestId().isPresent()) {
+      throw new IllegalArgumentException("a reservation for a new request cannot name request " + r.requestId().get());
+    }
+    String serial = SerialHex.of(r.serial());
+    return db.write("recording a request and reserving serial " + serial, c -> {
+      long now = clock.millis();
+      long requestId = JdbcRequestStore.insert(c, request, now);
+      // A taken serial rolls back this work's request row as well (insertReserved rolls back to the savepoint).
+      return insertReserved(c, r, Optional.of(requestId), now) ? Optional.of(requestId) : Optional.<Long>empty();
     });
+  }
+
+  /**
+   * Inserts a RESERVED row inside the caller's write transaction; false (with this work rolled back) when the
+   * serial is taken.
+   */
+  private static boolean insertReserved(Connection c, CertificateReservation r, Optional<Long> requestId, long now)
+      throws SQLException {
+    // No check-then-insert: the primary key decides, so two concurrent reservations cannot both succeed.
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificate (serial_hex, status, request_id,"
+        + " profile_id, subject_dn, tbs_b64, reserved_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, SerialHex.of(r.serial()));
+      ps.setString(2, CertificateStatus.RESERVED.name());
+      Jdbc.setOptionalLong(ps, 3, requestId);
+      ps.setString(4, r.profileId());
+      ps.setString(5, r.subjectDn());
+      ps.setString(6, Base64.getEncoder().encodeToString(r.tbsCertificate()));
+      ps.setLong(7, now);
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (SqlErrors.isUniqueViolation(e)) {
+        // Roll back here: PostgreSQL refuses to commit a transaction in which a statement failed.
+        c.rollback();
+        return false;
+      }
+      throw e;
+    }
   }
 
   @Override
   public void markIssued(BigInteger serialNumber, byte[] certificateDer, Instant notBefore, Instant notAfter) {
     String serial = SerialHex.of(serialNumber);
     db.write("storing issued certificate " + serial, c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE certificate SET status = ?, der_b64 = ?,"
-          + " not_before = ?, not_after = ?, issued_at = ? WHERE serial_hex = ? AND status = ?")) {
-        ps.setString(1, CertificateStatus.ISSUED.name());
-        ps.setString(2, Base64.getEncoder().encodeToString(certificateDer));
-        ps.setLong(3, notBefore.toEpochMilli());
-        ps.setLong(4, notAfter.toEpochMilli());
-        ps.setLong(5, clock.millis());
-        ps.setString(6, serial);
-        ps.setString(7, CertificateStatus.RESERVED.name());
-        if (ps.executeUpdate() == 1) {
-          return null;
-        }
-      }
-      String actual = select(c, serial).map(rec -> "it is " + rec.status()).orElse("it was never reserved");
-      throw new CaException(FailInfo.INTERNAL_CA_ERROR,
-          "cannot store certificate with serial " + serial + " as issued: " + actual);
+      updateIssued(c, serial, certificateDer, notBefore, notAfter, clock.millis());
+      return null;
     });
+  }
+
+  @Override
+  public void markIssuedCompleting(BigInteger serialNumber, byte[] certificateDer, Instant notBefore,
+      Instant notAfter, long requestId) {
+    String serial = SerialHex.of(serialNumber);
+    db.write("storing issued certificate " + serial + " and completing request " + requestId, c -> {
+      long now = clock.millis();
+      updateIssued(c, serial, certificateDer, notBefore, notAfter, now);
+      if (!JdbcRequestStore.setStatus(c, requestId, RequestStatus.COMPLETE, now)) {
+        // Thrown inside the work, so the certificate update above is rolled back with it.
+        throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot complete request " + requestId
+            + " for certificate " + serial + ": no such request");
+      }
+      return null;
+    });
+  }
+
+  private static void updateIssued(Connection c, String serial, byte[] certificateDer, Instant notBefore,
+      Instant notAfter, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE certificate SET status = ?, der_b64 = ?,"
+        + " not_before = ?, not_after = ?, issued_at = ? WHERE serial_hex = ? AND status = ?")) {
+      ps.setString(1, CertificateStatus.ISSUED.name());
+      ps.setString(2, Base64.getEncoder().encodeToString(certificateDer));
+      ps.setLong(3, notBefore.toEpochMilli());
+      ps.setLong(4, notAfter.toEpochMilli());
+      ps.setLong(5, now);
+      ps.setString(6, serial);
+      ps.setString(7, CertificateStatus.RESERVED.name());
+      if (ps.executeUpdate() == 1) {
+        return;
+      }
+    }
+    String actual = select(c, serial).map(rec -> "it is " + rec.status()).orElse("it was never reserved");
+    throw new CaException(FailInfo.INTERNAL_CA_ERROR,
+        "cannot store certificate with serial " + serial + " as issued: " + actual);
   }
 
   @Override

@@ -89,7 +89,7 @@ public final class CmcService implements CmcAuthority {
     this.authentication = new SignerAuthentication(ca.certificate(),
         new SignerCertificateCheck(ca.certificate(), certificates, clock), certificates, agents, audit);
     this.requests = Objects.requireNonNull(requests);
-    this.enrollment = new Enrollment(issuer, requests, audit, challenges, clock);
+    this.enrollment = new Enrollment(issuer, certificates, requests, audit, challenges, clock);
     this.challengeAnswers = challenges.map(c -> new ChallengeAnswer(c, requests, profiles, enrollment, audit, clock));
   }
 

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.crmf.AttributeTypeAndValue;
@@ -28,6 +29,7 @@ import org.p11ca.ca.profile.SubjectNamePolicy;
 import org.p11ca.ca.proof.PossessionCheck;
 import org.p11ca.ca.proof.Verdict;
 import org.p11ca.ca.repository.CertificateId;
+import org.p11ca.ca.repository.CertificateStore;
 import org.p11ca.ca.repository.NewRequest;
 import org.p11ca.ca.repository.PendingPop;
 import org.p11ca.ca.repository.RequestRecord;
@@ -64,14 +66,16 @@ final class Enrollment {
   }
 
   private final CertificateIssuer issuer;
+  private final CertificateStore certificates;
   private final RequestStore requests;
   private final AuditLog audit;
   private final Optional<EncryptedPopSupport> challenges;
   private final Clock clock;
 
-  Enrollment(CertificateIssuer issuer, RequestStore requests, AuditLog audit, Optional<EncryptedPopSupport> challenges,
-      Clock clock) {
+  Enrollment(CertificateIssuer issuer, CertificateStore certificates, RequestStore requests, AuditLog audit,
+      Optional<EncryptedPopSupport> challenges, Clock clock) {
     this.issuer = Objects.requireNonNull(issuer);
+    this.certificates = Objects.requireNonNull(certificates);
     this.requests = Objects.requireNonNull(requests);
     this.audit = Objects.requireNonNull(audit);
     this.challenges = Objects.requireNonNull(challenges);
@@ -88,33 +92,55 @@ final class Enrollment {
       return failed(request, e);
     }
     String recordedSubject = DistinguishedNames.rfc4514(recordedSubject(profile, requester, wanted));
-    RequestRecord record = requests.create(new NewRequest(RequestStatus.PENDING, profile.id(), recordedSubject,
-        requester.subjectId(), transactionId.map(BigInteger::toString)));
+    NewRequest pending = new NewRequest(RequestStatus.PENDING, profile.id(), recordedSubject,
+        requester.subjectId(), transactionId.map(BigInteger::toString));
+    // The request is recorded in the transaction that settles it, not before the checks: a refused one in one
+    // write (REJECTED), an approved one with its serial reservation (RequestReservation). Only a challenged one
+    // needs its row first, because the challenge is bound to its id.
+    Optional<RequestRecord> challenged = Optional.empty();
     ApprovedRequest approved;
     Optional<ChallengeSent> challenge = Optional.empty();
     try {
       requireArchivalRule(profile, request);
-      approved = approve(record, profile, requester, wanted, request);
+      approved = approve(Optional.empty(), profile, requester, wanted, request);
       Verdict pop = PossessionCheck.check(request, raVerifiedAccepted);
       if (pop instanceof Verdict.Refused refused) {
         if (!challengeable(refused, profile, request, requester)) {
           throw new CaException(refused.failInfo(), refused.reason());
         }
-        challenge = Optional.of(challenge(record, submitted, profile, requester.signer().orElseThrow(), wanted));
+        challenged = Optional.of(requests.create(pending));
+        challenge = Optional.of(challenge(challenged.get(), submitted, profile, requester.signer().orElseThrow(),
+            wanted));
       }
     } catch (CaException e) {
-      requests.updateStatus(record.id(), RequestStatus.REJECTED);
-      audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.FAILURE, record.id(),
+      long requestId = challenged.isPresent()
+          ? requests.updateStatus(challenged.get().id(), RequestStatus.REJECTED).orElseThrow().id()
+          : requests.create(withStatus(pending, RequestStatus.REJECTED)).id();
+      audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.FAILURE, requestId,
           profile.id(), recordedSubject, Optional.of(e.detail())));
       return failed(request, e);
     }
-    audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.SUCCESS, record.id(),
-        profile.id(), DistinguishedNames.rfc4514(approved.subject()), Optional.empty()));
+    String issuedSubject = DistinguishedNames.rfc4514(approved.subject());
     if (challenge.isPresent()) {
+      audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.SUCCESS, challenged.get().id(),
+          profile.id(), issuedSubject, Optional.empty()));
       // Seed page 1: round 1 ends here, the request PENDING until the DecryptedPOP arrives.
       return new Result(request.bodyPartId(), Optional.empty(), Optional.empty(), challenge);
     }
-    return issue(record.id(), request, approved, requester);
+    LongConsumer auditApproval = id -> audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(),
+        Outcome.SUCCESS, id, profile.id(), issuedSubject, Optional.empty()));
+    RequestReservation reservation = RequestReservation.recording(certificates, pending, auditApproval);
+    try {
+      return issue(reservation, request, approved, requester);
+    } catch (NoRequestRecorded e) {
+      // Issuance failed before the request reached the records (no free serial, a failed reservation): record it
+      // now, REJECTED, and audit as if it had been recorded first.
+      long requestId = requests.create(withStatus(pending, RequestStatus.REJECTED)).id();
+      auditApproval.accept(requestId);
+      audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.FAILURE, requestId,
+          Optional.empty(), Optional.of(e.reason.detail())));
+      return failed(request, e.reason);
+    }
   }
 
   /**
@@ -124,14 +150,14 @@ final class Enrollment {
   Result issueChallenged(RequestRecord record, TaggedRequest request, Profile profile, Requester requester) {
     ApprovedRequest approved;
     try {
-      approved = approve(record, profile, requester, RequestedCertificate.of(request), request);
+      approved = approve(Optional.of(record.id()), profile, requester, RequestedCertificate.of(request), request);
     } catch (CaException e) {
       requests.updateStatus(record.id(), RequestStatus.REJECTED);
       audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.FAILURE, record.id(),
           Optional.empty(), Optional.of(e.detail())));
       return failed(request, e);
     }
-    return issue(record.id(), request, approved, requester);
+    return issue(RequestReservation.forRecorded(certificates, record.id()), request, approved, requester);
   }
 
   /** Records and audits a request refused before the profile could look at it (e.g. an unknown profile). */
@@ -143,28 +169,53 @@ final class Enrollment {
     return failed(request, reason);
   }
 
-  private ApprovedRequest approve(RequestRecord record, Profile profile, Requester requester,
+  private ApprovedRequest approve(Optional<Long> requestId, Profile profile, Requester requester,
       RequestedCertificate wanted, TaggedRequest request) {
     ApprovedRequest approved = new ApprovedRequest(profile, issuedSubject(profile, requester, wanted, request),
-        wanted.publicKey(), wanted.extensions(), Optional.of(record.id()));
+        wanted.publicKey(), wanted.extensions(), requestId);
     issuer.check(approved);
     return approved;
   }
 
-  private Result issue(long requestId, TaggedRequest request, ApprovedRequest approved, Requester requester) {
+  /** Issuance failed before its request was recorded; the caller records it. */
+  private static final class NoRequestRecorded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient CaException reason;
+
+    NoRequestRecorded(CaException reason) {
+      super(reason.detail(), reason, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /**
+   * Signs and records through {@code reservation}: on success the certificate is ISSUED and the request COMPLETE
+   * in one commit before this returns.
+   *
+   * @throws NoRequestRecorded when issuance failed before the reservation recorded the request
+   */
+  private Result issue(RequestReservation reservation, TaggedRequest request, ApprovedRequest approved,
+      Requester requester) {
     IssuedCertificate issued;
     try {
-      issued = issuer.issue(approved);
+      issued = issuer.issue(approved, reservation);
     } catch (CaException e) {
+      if (reservation.requestId().isEmpty()) {
+        throw new NoRequestRecorded(e);
+      }
+      long requestId = reservation.requestId().get();
       requests.updateStatus(requestId, RequestStatus.REJECTED);
       audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.FAILURE, requestId,
           Optional.empty(), Optional.of(e.detail())));
       return failed(request, e);
     }
-    requests.updateStatus(requestId, RequestStatus.COMPLETE);
-    audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.SUCCESS, requestId,
-        Optional.of(issued.serial()), Optional.empty()));
+    audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.SUCCESS,
+        reservation.requestId().orElseThrow(), Optional.of(issued.serial()), Optional.empty()));
     return new Result(request.bodyPartId(), Optional.of(issued), Optional.empty(), Optional.empty());
+  }
+
+  private static NewRequest withStatus(NewRequest r, RequestStatus status) {
+    return new NewRequest(status, r.profileId(), r.subjectDn(), r.requester(), r.transactionId());
   }
 
   /**

@@ -234,4 +234,53 @@ class JdbcCertificateStoreTest {
   private static List<BigInteger> serials(List<CertificateRecord> records) {
     return records.stream().map(CertificateRecord::serial).sorted().toList();
   }
+
+  private static NewRequest pendingRequest() {
+    return new NewRequest(RequestStatus.PENDING, "caFullCMCUserSignedCert", "UID=cfu", "UID=cfu", Optional.empty());
+  }
+
+  @Test
+  void reserveForNewRequest_recordsTheRequestAndTheReservationTogether() {
+    RequestStore requests = new JdbcRequestStore(db, CLOCK);
+    long id = store.reserveForNewRequest(pendingRequest(), reservation(BIG_SERIAL)).orElseThrow();
+
+    assertEquals(RequestStatus.PENDING, requests.find(id).orElseThrow().status());
+    CertificateRecord reserved = store.find(BIG_SERIAL).orElseThrow();
+    assertEquals(CertificateStatus.RESERVED, reserved.status());
+    assertEquals(Optional.of(id), reserved.requestId());
+  }
+
+  @Test
+  void reserveForNewRequest_takenSerial_recordsNothing() {
+    RequestStore requests = new JdbcRequestStore(db, CLOCK);
+    assertTrue(store.reserve(reservation(BIG_SERIAL)));
+
+    assertEquals(Optional.empty(), store.reserveForNewRequest(pendingRequest(), reservation(BIG_SERIAL)));
+    // The request row went with the refused reservation: the next request takes id 1.
+    assertEquals(1, requests.create(pendingRequest()).id());
+  }
+
+  @Test
+  void markIssuedCompleting_issuesTheCertificateAndCompletesTheRequest() {
+    RequestStore requests = new JdbcRequestStore(db, CLOCK);
+    long id = store.reserveForNewRequest(pendingRequest(), reservation(BIG_SERIAL)).orElseThrow();
+    byte[] der = {0x30, 0x03, 0x02, 0x01, 0x2d};
+
+    store.markIssuedCompleting(BIG_SERIAL, der, NOW, NOW.plusSeconds(60), id);
+
+    assertEquals(CertificateStatus.ISSUED, store.find(BIG_SERIAL).orElseThrow().status());
+    assertArrayEquals(der, store.find(BIG_SERIAL).orElseThrow().certificate().orElseThrow());
+    assertEquals(RequestStatus.COMPLETE, requests.find(id).orElseThrow().status());
+  }
+
+  @Test
+  void markIssuedCompleting_unknownRequest_leavesTheCertificateReserved() {
+    assertTrue(store.reserve(reservation(BIG_SERIAL)));
+
+    CaException e = assertThrows(CaException.class,
+        () -> store.markIssuedCompleting(BIG_SERIAL, new byte[] {1}, NOW, NOW.plusSeconds(60), 42));
+
+    assertEquals(FailInfo.INTERNAL_CA_ERROR, e.failInfo());
+    assertEquals(CertificateStatus.RESERVED, store.find(BIG_SERIAL).orElseThrow().status());
+  }
 }
