@@ -80,6 +80,13 @@ public final class CmcService implements CmcAuthority {
   /** @param challenges how to challenge keys without signature POP (EncryptedPOP); empty: answer popRequired */
   public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
       AgentStore agents, AuditLog audit, Clock clock, Optional<EncryptedPopSupport> challenges) {
+    this(ca, profiles, certificates, requests, agents, audit, clock, challenges, Optional.empty());
+  }
+
+  /** @param archival the KRA that archives keys sent with PKIArchiveOptions; empty: such requests are refused */
+  public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
+      AgentStore agents, AuditLog audit, Clock clock, Optional<EncryptedPopSupport> challenges,
+      Optional<KeyArchival> archival) {
     this.ca = Objects.requireNonNull(ca);
     this.profiles = Objects.requireNonNull(profiles);
     this.audit = Objects.requireNonNull(audit);
@@ -89,7 +96,7 @@ public final class CmcService implements CmcAuthority {
     this.authentication = new SignerAuthentication(ca.certificate(),
         new SignerCertificateCheck(ca.certificate(), certificates, clock), certificates, agents, audit);
     this.requests = Objects.requireNonNull(requests);
-    this.enrollment = new Enrollment(issuer, certificates, requests, audit, challenges, clock);
+    this.enrollment = new Enrollment(issuer, certificates, requests, audit, challenges, archival, clock);
     this.challengeAnswers = challenges.map(c -> new ChallengeAnswer(c, requests, profiles, enrollment, audit, clock));
   }
 

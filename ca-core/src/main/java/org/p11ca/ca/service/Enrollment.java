@@ -9,8 +9,6 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.crmf.AttributeTypeAndValue;
-import org.bouncycastle.asn1.crmf.CRMFObjectIdentifiers;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.p11ca.ca.audit.AuditEvent;
@@ -23,6 +21,8 @@ import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.issuance.ApprovedRequest;
 import org.p11ca.ca.issuance.CertificateIssuer;
 import org.p11ca.ca.issuance.IssuedCertificate;
+import org.p11ca.ca.kra.ArchiveOptions;
+import org.p11ca.ca.kra.ArchivedKey;
 import org.p11ca.ca.pop.EncryptedPopChallenger;
 import org.p11ca.ca.profile.Profile;
 import org.p11ca.ca.profile.SubjectNamePolicy;
@@ -70,15 +70,17 @@ final class Enrollment {
   private final RequestStore requests;
   private final AuditLog audit;
   private final Optional<EncryptedPopSupport> challenges;
+  private final Optional<KeyArchival> archival;
   private final Clock clock;
 
   Enrollment(CertificateIssuer issuer, CertificateStore certificates, RequestStore requests, AuditLog audit,
-      Optional<EncryptedPopSupport> challenges, Clock clock) {
+      Optional<EncryptedPopSupport> challenges, Optional<KeyArchival> archival, Clock clock) {
     this.issuer = Objects.requireNonNull(issuer);
     this.certificates = Objects.requireNonNull(certificates);
     this.requests = Objects.requireNonNull(requests);
     this.audit = Objects.requireNonNull(audit);
     this.challenges = Objects.requireNonNull(challenges);
+    this.archival = Objects.requireNonNull(archival);
     this.clock = Objects.requireNonNull(clock);
   }
 
@@ -100,15 +102,23 @@ final class Enrollment {
     Optional<RequestRecord> challenged = Optional.empty();
     ApprovedRequest approved;
     Optional<ChallengeSent> challenge = Optional.empty();
+    Optional<ArchivedKey> archived = Optional.empty();
     try {
-      requireArchivalRule(profile, request);
+      Optional<ArchiveOptions> toArchive = archiveOptions(profile, request);
       approved = approve(Optional.empty(), profile, requester, wanted, request);
+      // Archived once the profile accepts the request, before any challenge: a key that does not match the request
+      // is refused in round 1 (the check runs on the token, the key never in clear).
+      if (toArchive.isPresent()) {
+        archived = Optional.of(archival.orElseThrow().archiver().archive(toArchive.get(), wanted.publicKey()));
+      }
       Verdict pop = PossessionCheck.check(request, raVerifiedAccepted);
       if (pop instanceof Verdict.Refused refused) {
         if (!challengeable(refused, profile, request, requester)) {
           throw new CaException(refused.failInfo(), refused.reason());
         }
         challenged = Optional.of(requests.create(pending));
+        long challengedId = challenged.get().id();
+        archived.ifPresent(k -> archival.orElseThrow().store().save(challengedId, k));
         challenge = Optional.of(challenge(challenged.get(), submitted, profile, requester.signer().orElseThrow(),
             wanted));
       }
@@ -129,9 +139,16 @@ final class Enrollment {
     }
     LongConsumer auditApproval = id -> audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(),
         Outcome.SUCCESS, id, profile.id(), issuedSubject, Optional.empty()));
-    RequestReservation reservation = RequestReservation.recording(certificates, pending, auditApproval);
+    Optional<ArchivedKey> keyToStore = archived;
+    // The archived key is stored as soon as its request is on record, before the token signs: a certificate of an
+    // archival profile never exists without its key in the KRA.
+    LongConsumer onRecorded = id -> {
+      keyToStore.ifPresent(k -> archival.orElseThrow().store().save(id, k));
+      auditApproval.accept(id);
+    };
+    RequestReservation reservation = RequestReservation.recording(certificates, pending, onRecorded);
     try {
-      return issue(reservation, request, approved, requester);
+      return issue(reservation, request, approved, requester, archived.isPresent());
     } catch (NoRequestRecorded e) {
       // Issuance failed before the request reached the records (no free serial, a failed reservation): record it
       // now, REJECTED, and audit as if it had been recorded first.
@@ -157,7 +174,10 @@ final class Enrollment {
           Optional.empty(), Optional.of(e.detail())));
       return failed(request, e);
     }
-    return issue(RequestReservation.forRecorded(certificates, record.id()), request, approved, requester);
+    boolean archivedInRoundOne = request instanceof TaggedRequest.Crmf crmf
+        && ArchiveOptions.of(crmf.msg()).isPresent() && archival.isPresent();
+    return issue(RequestReservation.forRecorded(certificates, record.id()), request, approved, requester,
+        archivedInRoundOne);
   }
 
   /** Records and audits a request refused before the profile could look at it (e.g. an unknown profile). */
@@ -195,7 +215,7 @@ final class Enrollment {
    * @throws NoRequestRecorded when issuance failed before the reservation recorded the request
    */
   private Result issue(RequestReservation reservation, TaggedRequest request, ApprovedRequest approved,
-      Requester requester) {
+      Requester requester, boolean keyArchived) {
     IssuedCertificate issued;
     try {
       issued = issuer.issue(approved, reservation);
@@ -208,6 +228,9 @@ final class Enrollment {
       audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.FAILURE, requestId,
           Optional.empty(), Optional.of(e.detail())));
       return failed(request, e);
+    }
+    if (keyArchived) {
+      archival.orElseThrow().store().linkCertificate(reservation.requestId().orElseThrow(), issued.serial());
     }
     audit.append(new AuditEvent.CertRequestProcessed(requester.subjectId(), Outcome.SUCCESS,
         reservation.requestId().orElseThrow(), Optional.of(issued.serial()), Optional.empty()));
@@ -254,21 +277,21 @@ final class Enrollment {
 
   /**
    * RFC 4211 section 6.4: PKIArchiveOptions carries the private key for the KRA. A profile that requires archival
-   * refuses a request without it (mustArchiveKeys, RFC 5272 section 6.1.4); this CA does not archive keys yet, so it
-   * refuses a request that asks for it rather than issue as if the key were escrowed.
+   * refuses a request without it (mustArchiveKeys, RFC 5272 section 6.1.4); a CA without a KRA refuses a request
+   * that sends one rather than issue as if the key were escrowed.
    */
-  private static void requireArchivalRule(Profile profile, TaggedRequest request) {
-    boolean carriesKey = request instanceof TaggedRequest.Crmf crmf && crmf.msg().getCertReq().getControls() != null
-        && java.util.Arrays.stream(crmf.msg().getCertReq().getControls().toAttributeTypeAndValueArray())
-            .map(AttributeTypeAndValue::getType).anyMatch(CRMFObjectIdentifiers.id_regCtrl_pkiArchiveOptions::equals);
-    if (carriesKey) {
+  private Optional<ArchiveOptions> archiveOptions(Profile profile, TaggedRequest request) {
+    Optional<ArchiveOptions> options = request instanceof TaggedRequest.Crmf crmf ? ArchiveOptions.of(crmf.msg())
+        : Optional.empty();
+    if (options.isPresent() && archival.isEmpty()) {
       throw new CaException(FailInfo.BAD_REQUEST, "request " + request.bodyPartId() + " carries PKIArchiveOptions,"
           + " and key archival is not enabled on this CA");
     }
-    if (profile.archivalRequired()) {
+    if (options.isEmpty() && profile.archivalRequired()) {
       throw new CaException(FailInfo.MUST_ARCHIVE_KEYS, "profile " + profile.id() + " requires the private key"
-          + " for archival (PKIArchiveOptions, RFC 4211 section 6.4), and key archival is not enabled on this CA");
+          + " for archival (PKIArchiveOptions, RFC 4211 section 6.4)");
     }
+    return options;
   }
 
   private static X500Name recordedSubject(Profile profile, Requester requester, RequestedCertificate wanted) {
