@@ -15,10 +15,16 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.audit.AuditSigner;
+import org.p11ca.ca.kra.ArchivedKeyExport;
+import org.p11ca.ca.kra.KeyRecovery;
+import org.p11ca.ca.kra.KraAgentAuthentication;
+import org.p11ca.ca.proof.SignerCertificateCheck;
 import org.p11ca.ca.profile.ProfileLoader;
 import org.p11ca.ca.profile.Profiles;
 import org.p11ca.ca.repository.CaDatabase;
 import org.p11ca.ca.repository.JdbcAgentStore;
+import org.p11ca.ca.repository.JdbcArchivedKeyStore;
+import org.p11ca.ca.repository.JdbcKeyRecoveryStore;
 import org.p11ca.ca.repository.JdbcCertificateStore;
 import org.p11ca.ca.repository.JdbcPendingPopStore;
 import org.p11ca.ca.pop.EncryptedPopChallenger;
@@ -55,10 +61,16 @@ final class CaCore implements AutoCloseable {
   final JdbcAgentStore agents;
   final JdbcCertificateStore certificates;
   final CmcService cmc;
+  /** Empty when the token has no KRA storage key: nothing can have been archived, so nothing can be recovered. */
+  final Optional<KeyRecovery> keyRecovery;
+  final KraAgentAuthentication kraAgents;
+  /** The CA chain that follows a recovered key's certificate in its PKCS#12. */
+  final List<X509Certificate> caChain;
   private final OpenedResources resources;
 
   private CaCore(OpenedResources resources, Token token, CaDatabase database, AuditLog audit,
-      JdbcAgentStore agents, JdbcCertificateStore certificates, CmcService cmc) {
+      JdbcAgentStore agents, JdbcCertificateStore certificates, CmcService cmc, Optional<KeyRecovery> keyRecovery,
+      KraAgentAuthentication kraAgents, List<X509Certificate> caChain) {
     this.resources = resources;
     this.token = token;
     this.database = database;
@@ -66,6 +78,9 @@ final class CaCore implements AutoCloseable {
     this.agents = agents;
     this.certificates = certificates;
     this.cmc = cmc;
+    this.keyRecovery = keyRecovery;
+    this.kraAgents = kraAgents;
+    this.caChain = List.copyOf(caChain);
   }
 
   /** Opens everything into {@code resources}, which the caller closes (on failure too). */
@@ -92,7 +107,10 @@ final class CaCore implements AutoCloseable {
     JdbcCertificateStore certificates = new JdbcCertificateStore(database, clock);
     CmcService cmc = new CmcService(signer, profiles, certificates, new JdbcRequestStore(database, clock), agents,
         audit, clock, encryptedPop(token, config, database));
-    return new CaCore(resources, token, database, audit, agents, certificates, cmc);
+    KraAgentAuthentication kraAgents = new KraAgentAuthentication(
+        new SignerCertificateCheck(holder(caCertificate), certificates, clock), agents, audit);
+    return new CaCore(resources, token, database, audit, agents, certificates, cmc,
+        keyRecovery(token, config, database, agents, certificates, audit, clock), kraAgents, List.of(caCertificate));
   }
 
   /** Opens a core that owns its resources (operator commands). */
@@ -129,6 +147,21 @@ final class CaCore implements AutoCloseable {
     }
     return Optional.of(new EncryptedPopSupport(new EncryptedPopChallenger(token, key.get()),
         new JdbcPendingPopStore(database)));
+  }
+
+  /** Key recovery needs the KRA storage key; a token made without one still serves everything else. */
+  private static Optional<KeyRecovery> keyRecovery(Token token, ServerConfig config, CaDatabase database,
+      JdbcAgentStore agents, JdbcCertificateStore certificates, AuditLog audit, Clock clock) {
+    Optional<KeyHandle> storage = token.findKey(ObjectClass.SECRET_KEY, KeySelector.label(config.keys().kraStorage()));
+    if (storage.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "no AES key '" + config.keys().kraStorage() + "' on token '"
+          + config.token().label() + "': key recovery is off; run scripts/softhsm-init.sh again, or"
+          + " p11ca-token generate-key --purpose kra-storage");
+      return Optional.empty();
+    }
+    return Optional.of(new KeyRecovery(new JdbcArchivedKeyStore(database, clock),
+        new JdbcKeyRecoveryStore(database, clock), certificates, agents, new ArchivedKeyExport(token, storage.get()),
+        config.keyRecovery(), audit));
   }
 
   private static Token openToken(TokenSettings t) {

@@ -1,5 +1,6 @@
 package org.p11ca.server;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -16,6 +17,7 @@ import org.p11ca.server.config.HttpSettings;
 import org.p11ca.server.http.AccessLog;
 import org.p11ca.server.http.DogtagCompatibleHttp;
 import org.p11ca.server.http.HttpRoutes;
+import org.p11ca.server.http.KeyRecoveryHandler;
 import org.p11ca.server.http.PlainTextErrorHandler;
 import org.p11ca.server.tls.TlsSessionAuditor;
 
@@ -46,6 +48,13 @@ public final class CaHttpServer implements AutoCloseable {
    */
   public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
       SslContextFactory.Server tls, Consumer<AuditEvent> sessionAudit, int tokenSessions) throws Exception {
+    return start(http, clientAuth, authority, Optional.empty(), tls, sessionAudit, tokenSessions);
+  }
+
+  /** @param kra the key recovery endpoints' dependencies, when the CA can recover keys */
+  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
+      Optional<KeyRecoveryHandler.Kra> kra, SslContextFactory.Server tls, Consumer<AuditEvent> sessionAudit,
+      int tokenSessions) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(WorkerThreads.maxThreads(tokenSessions),
         WorkerThreads.minThreads(tokenSessions));
     threads.setName("p11ca-http");
@@ -61,7 +70,7 @@ public final class CaHttpServer implements AutoCloseable {
     connector.addBean(sessions);
     server.addConnector(connector);
 
-    server.setHandler(new GracefulHandler(HttpRoutes.build(authority, clientAuth, http.maxBodyBytes())));
+    server.setHandler(new GracefulHandler(HttpRoutes.build(authority, clientAuth, http.maxBodyBytes(), kra)));
     server.setErrorHandler(new PlainTextErrorHandler());
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(http.stopTimeout().toMillis());

@@ -12,6 +12,7 @@ import org.p11ca.hsm.Token;
 import org.p11ca.hsm.pkcs11.Pkcs11Token;
 import org.p11ca.server.config.ServerConfig;
 import org.p11ca.server.config.TokenSettings;
+import org.p11ca.server.http.KeyRecoveryHandler;
 import org.p11ca.server.tls.TlsCertificateProvisioner;
 import org.p11ca.server.tls.TlsContexts;
 
@@ -51,8 +52,10 @@ public final class CaInstance implements AutoCloseable {
       var tls = TlsContexts.server(keyStore, config.keys().tls(), Optional.empty(),
           config.clientAuth().anyWantsCertificate());
 
+      Optional<KeyRecoveryHandler.Kra> kra = core.keyRecovery.map(r -> new KeyRecoveryHandler.Kra(r,
+          core.kraAgents, core.caChain));
       CaHttpServer http = resources.add("HTTPS server", CaHttpServer.start(config.http(), config.clientAuth(), ca,
-          tls, audit::append, sessionCapacity(token, config.token())));
+          kra, tls, audit::append, sessionCapacity(token, config.token())));
       return new CaInstance(resources, http, tlsCertificate);
     } catch (Exception | Error e) {
       try {

@@ -427,6 +427,94 @@ public sealed interface AuditEvent {
     }
   }
 
+  // ---- key recovery (KRA) ----
+
+  /**
+   * An agent asks for the archived key of a certificate (Dogtag's SECURITY_DATA_RECOVERY_REQUEST). The recovery id
+   * is absent when the request was refused before one was given.
+   */
+  record SecurityDataRecoveryRequest(String subjectId, Outcome outcome, Optional<Long> recoveryId,
+      BigInteger serial, Optional<String> reason) implements AuditEvent {
+    public SecurityDataRecoveryRequest {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(recoveryId);
+      Objects.requireNonNull(serial);
+      requireReasonOnFailure(outcome, reason);
+      if (outcome == Outcome.SUCCESS && recoveryId.isEmpty()) {
+        throw new IllegalArgumentException("a recovery request that succeeded names its recovery id");
+      }
+    }
+
+    @Override
+    public String eventType() {
+      return "SECURITY_DATA_RECOVERY_REQUEST";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome)
+          .add("RecoveryID", recoveryId.map(String::valueOf)).add("SerialNum", serial.toString())
+          .add("Info", reason).list();
+    }
+  }
+
+  /**
+   * A key recovery changes state (Dogtag's SECURITY_DATA_RECOVERY_REQUEST_STATE_CHANGE): one agent's approval, and
+   * the move to approved once enough agents have approved.
+   *
+   * @param operation what happened, for example {@code approve (1 of 2)} or {@code approved (2 of 2)}
+   */
+  record SecurityDataRecoveryStateChange(String subjectId, Outcome outcome, long recoveryId, String operation,
+      Optional<String> reason) implements AuditEvent {
+    public SecurityDataRecoveryStateChange {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(operation);
+      requireReasonOnFailure(outcome, reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "SECURITY_DATA_RECOVERY_REQUEST_STATE_CHANGE";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome)
+          .add("RecoveryID", Long.toString(recoveryId)).add("Operation", operation).add("Info", reason).list();
+    }
+  }
+
+  /**
+   * An archived key handed to its requester as a password-protected PKCS#12 (Dogtag's SECURITY_DATA_EXPORT_KEY).
+   * The password is never part of it. The serial is absent when the recovery id named no recovery.
+   */
+  record SecurityDataExportKey(String subjectId, Outcome outcome, long recoveryId, Optional<BigInteger> serial,
+      Optional<String> reason) implements AuditEvent {
+    public SecurityDataExportKey {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(serial);
+      requireReasonOnFailure(outcome, reason);
+      if (outcome == Outcome.SUCCESS && serial.isEmpty()) {
+        throw new IllegalArgumentException("a key export that succeeded names the key's certificate serial");
+      }
+    }
+
+    @Override
+    public String eventType() {
+      return "SECURITY_DATA_EXPORT_KEY";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome)
+          .add("RecoveryID", Long.toString(recoveryId)).add("SerialNum", serial.map(BigInteger::toString))
+          .add("Info", reason).list();
+    }
+  }
+
   private static void requireReasonOnFailure(Outcome outcome, Optional<String> reason) {
     Objects.requireNonNull(reason);
     if ((outcome == Outcome.FAILURE) != reason.isPresent()) {

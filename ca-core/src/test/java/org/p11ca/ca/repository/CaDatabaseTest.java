@@ -23,9 +23,10 @@ class CaDatabaseTest {
   void openSqlite_emptyDirectory_createsFileAndAppliesMigrations() throws SQLException {
     try (CaDatabase db = CaDatabase.openSqlite(dir.resolve("data"))) {
       assertTrue(Files.isRegularFile(dir.resolve("data").resolve(CaDatabase.SQLITE_FILE)));
-      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "pending_pop"),
+      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "key_recovery",
+          "key_recovery_approval", "pending_pop"),
           userTables(db));
-      assertEquals(List.of("1", "2", "3"), appliedVersions(db));
+      assertEquals(List.of("1", "2", "3", "4"), appliedVersions(db));
     }
   }
 
@@ -33,8 +34,9 @@ class CaDatabaseTest {
   void openSqlite_reopened_appliesNothingTwice() throws SQLException {
     CaDatabase.openSqlite(dir).close();
     try (CaDatabase db = CaDatabase.openSqlite(dir)) {
-      assertEquals(List.of("1", "2", "3"), appliedVersions(db));
-      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "pending_pop"),
+      assertEquals(List.of("1", "2", "3", "4"), appliedVersions(db));
+      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "key_recovery",
+          "key_recovery_approval", "pending_pop"),
           userTables(db));
     }
   }

@@ -3,22 +3,25 @@ package org.p11ca.server.config;
 import java.util.Objects;
 
 /** The CKA_LABELs of the server's keys on the token (the names scripts/softhsm-init.sh creates by default). */
-public record KeyLabels(String caSigning, String audit, String tls, String popProtection) {
+public record KeyLabels(String caSigning, String audit, String tls, String popProtection, String kraStorage) {
 
   public static final String DEFAULT_CA_SIGNING = "ca-signing";
   public static final String DEFAULT_AUDIT = "audit-signing";
   public static final String DEFAULT_TLS = "tls-server";
   /** The AES key that encrypts EncryptedPOP challenges between the two rounds. */
   public static final String DEFAULT_POP_PROTECTION = "pop-protection";
+  /** The AES key archived private keys are wrapped under, and unwrapped with again for recovery. */
+  public static final String DEFAULT_KRA_STORAGE = "kra-storage";
 
   public KeyLabels {
     Objects.requireNonNull(caSigning);
     Objects.requireNonNull(audit);
     Objects.requireNonNull(tls);
     Objects.requireNonNull(popProtection);
+    Objects.requireNonNull(kraStorage);
   }
 
   public static KeyLabels defaults() {
-    return new KeyLabels(DEFAULT_CA_SIGNING, DEFAULT_AUDIT, DEFAULT_TLS, DEFAULT_POP_PROTECTION);
+    return new KeyLabels(DEFAULT_CA_SIGNING, DEFAULT_AUDIT, DEFAULT_TLS, DEFAULT_POP_PROTECTION, DEFAULT_KRA_STORAGE);
   }
 }

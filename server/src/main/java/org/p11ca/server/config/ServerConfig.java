@@ -3,6 +3,7 @@ package org.p11ca.server.config;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.p11ca.ca.kra.KeyRecoveryPolicy;
 
 /**
  * The validated configuration of {@code p11ca serve}: everything in it has been checked, so the composition root
@@ -10,9 +11,11 @@ import java.util.Optional;
  *
  * @param source the file it was read from, for messages
  * @param profilesDir a directory of profile YAML files; absent means the profiles shipped in ca-core
+ * @param keyRecovery the {@code kra} section: how many KRA agents must approve a key recovery
  */
 public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLabels keys,
-    Optional<Path> profilesDir, HttpSettings http, AuditSettings audit, ClientAuthPolicy clientAuth) {
+    Optional<Path> profilesDir, HttpSettings http, AuditSettings audit, ClientAuthPolicy clientAuth,
+    KeyRecoveryPolicy keyRecovery) {
 
   public ServerConfig {
     Objects.requireNonNull(source);
@@ -23,5 +26,6 @@ public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLa
     Objects.requireNonNull(http);
     Objects.requireNonNull(audit);
     Objects.requireNonNull(clientAuth);
+    Objects.requireNonNull(keyRecovery);
   }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.p11ca.ca.audit.CheckpointPolicy;
+import org.p11ca.ca.kra.KeyRecoveryPolicy;
 import org.p11ca.ca.service.CmcEndpoint;
 import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.PinSource;
@@ -35,7 +36,8 @@ import org.p11ca.hsm.TokenConfig;
  *   pinFile: ./p11ca-data/softhsm/user.pin # exactly one of pinFile (first line) and pinEnv (a variable name)
  *   backend: iaik                          # iaik (default) or sun
  *   sessionPoolSize: 8
- * keys: {caSigning: ca-signing, audit: audit-signing, tls: tls-server, popProtection: pop-protection}  # defaults
+ * keys: {caSigning: ca-signing, audit: audit-signing, tls: tls-server, popProtection: pop-protection,
+ *        kraStorage: kra-storage}      # defaults
  * profilesDir: ./profiles                  # optional; default: the profiles shipped in ca-core
  * http:
  *   host: 127.0.0.1                        # default: loopback only
@@ -52,6 +54,9 @@ import org.p11ca.hsm.TokenConfig;
  * clientAuth:                              # none | optional | required per endpoint; default optional
  *   profileSubmitUserSignedCMCFull: optional
  *   profileSubmitCMCSimple: required
+ * kra:
+ *   requiredApprovals: 1                   # KRA agents who must approve a key recovery (1..10; the requester
+ *                                          # may be one of them)
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -98,7 +103,7 @@ public final class ServerConfigLoader {
           + Optional.ofNullable(e.getLocation()).map(l -> " (line " + l.getLineNr() + ")").orElse(""));
     }
     YamlSection root = YamlSection.root(file, tree)
-        .allowOnly("dataDir", "token", "keys", "profilesDir", "http", "audit", "clientAuth");
+        .allowOnly("dataDir", "token", "keys", "profilesDir", "http", "audit", "clientAuth", "kra");
     Path dataDir = root.path("dataDir").orElseThrow(() -> root.error("dataDir", "is required"));
     TokenSettings token = token(root.requiredSection("token"));
     KeyLabels keys = root.section("keys").map(this::keys).orElse(KeyLabels.defaults());
@@ -110,7 +115,8 @@ public final class ServerConfigLoader {
     AuditSettings audit = audit(root.section("audit"), dataDir);
     ClientAuthPolicy clientAuth = root.section("clientAuth").map(this::clientAuth)
         .orElse(ClientAuthPolicy.defaults());
-    return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth);
+    KeyRecoveryPolicy keyRecovery = root.section("kra").map(this::keyRecovery).orElse(KeyRecoveryPolicy.defaults());
+    return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth, keyRecovery);
   }
 
   private TokenSettings token(YamlSection s) {
@@ -153,16 +159,23 @@ public final class ServerConfigLoader {
   }
 
   private KeyLabels keys(YamlSection s) {
-    s.allowOnly("caSigning", "audit", "tls", "popProtection");
+    s.allowOnly("caSigning", "audit", "tls", "popProtection", "kraStorage");
     KeyLabels labels = new KeyLabels(s.string("caSigning").orElse(KeyLabels.DEFAULT_CA_SIGNING),
         s.string("audit").orElse(KeyLabels.DEFAULT_AUDIT), s.string("tls").orElse(KeyLabels.DEFAULT_TLS),
-        s.string("popProtection").orElse(KeyLabels.DEFAULT_POP_PROTECTION));
+        s.string("popProtection").orElse(KeyLabels.DEFAULT_POP_PROTECTION),
+        s.string("kraStorage").orElse(KeyLabels.DEFAULT_KRA_STORAGE));
     // One key per job: a TLS key that is also the CA key would let any TLS handshake oracle sign as the CA.
     if (labels.caSigning().equals(labels.tls()) || labels.caSigning().equals(labels.audit())
         || labels.audit().equals(labels.tls())) {
       throw s.error("", "caSigning, audit and tls must be three different keys");
     }
     return labels;
+  }
+
+  private KeyRecoveryPolicy keyRecovery(YamlSection s) {
+    s.allowOnly("requiredApprovals");
+    return new KeyRecoveryPolicy((int) s.integer("requiredApprovals", KeyRecoveryPolicy.defaults().requiredApprovals(),
+        KeyRecoveryPolicy.MIN_APPROVALS, KeyRecoveryPolicy.MAX_APPROVALS));
   }
 
   private HttpSettings http(Optional<YamlSection> section) {

@@ -1,5 +1,6 @@
 package org.p11ca.server.http;
 
+import java.util.Optional;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
@@ -19,6 +20,9 @@ import org.p11ca.server.config.ClientAuthPolicy;
  *      each with ?profileId=... to name another profile
  * GET  /ca/ee/ca/getCertChain                      the CA chain, certs-only PKCS#7 (DER)
  * GET  /ca/ee/ca/getCACert                         the CA certificate, PEM
+ * POST /kra/agent/kra/recovery/request?serial=HEX  key recovery, KRA agents only ({@link KeyRecoveryHandler})
+ * POST /kra/agent/kra/recovery/approve?id=N
+ * POST /kra/agent/kra/recovery/release?id=N        body: the PKCS#12 password; answers application/x-pkcs12
  * </pre>
  *
  * Anything else is 404.
@@ -29,6 +33,12 @@ public final class HttpRoutes {
   }
 
   public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes) {
+    return build(authority, clientAuth, maxBodyBytes, Optional.empty());
+  }
+
+  /** @param kra the key recovery endpoints' dependencies; empty when the CA has no KRA storage key */
+  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
+      Optional<KeyRecoveryHandler.Kra> kra) {
     PathMappingsHandler paths = new PathMappingsHandler();
     for (CmcEndpoint e : CmcEndpoint.values()) {
       paths.addMapping(PathSpec.from(e.path()),
@@ -38,6 +48,11 @@ public final class HttpRoutes {
         new CaCertificateHandler(authority, CaCertificateHandler.Form.CERTS_ONLY_PKCS7));
     paths.addMapping(PathSpec.from(CaCertificateHandler.PEM_PATH),
         new CaCertificateHandler(authority, CaCertificateHandler.Form.PEM));
+    kra.ifPresent(k -> {
+      for (KeyRecoveryHandler.Operation o : KeyRecoveryHandler.Operation.values()) {
+        paths.addMapping(PathSpec.from(o.path()), new KeyRecoveryHandler(o, k, maxBodyBytes));
+      }
+    });
     paths.addMapping(PathSpec.from("/"), new NotFoundHandler());
     // The response side is unlimited: our answers are small and built in memory.
     SizeLimitHandler limit = new SizeLimitHandler(maxBodyBytes, -1);

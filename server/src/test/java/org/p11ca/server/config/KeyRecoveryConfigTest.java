@@ -1,0 +1,57 @@
+package org.p11ca.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p11ca.ca.kra.KeyRecoveryPolicy;
+
+/** The {@code kra} section and {@code keys.kraStorage}: defaults, and m outside 1..10 refused at load time. */
+class KeyRecoveryConfigTest {
+
+  @TempDir
+  Path dir;
+
+  private Path library;
+
+  @BeforeEach
+  void files() throws Exception {
+    library = Files.writeString(dir.resolve("libpkcs11.so"), "not really a library, but a file");
+    Files.writeString(dir.resolve("user.pin"), "1234\n");
+  }
+
+  private ServerConfig load(String extra) {
+    return new ServerConfigLoader(Map.<String, String>of()::get).parse(dir.resolve("p11ca.yaml"), "dataDir: data\n"
+        + "token: {library: " + library + ", label: p11ca, pinFile: user.pin}\n" + extra);
+  }
+
+  @Test
+  void withoutAKraSection_oneApprovalAndTheKraStorageLabel() {
+    ServerConfig c = load("");
+    assertEquals(new KeyRecoveryPolicy(1), c.keyRecovery());
+    assertEquals("kra-storage", c.keys().kraStorage());
+  }
+
+  @Test
+  void requiredApprovalsAndStorageLabel_areReadAsWritten() {
+    ServerConfig c = load("kra: {requiredApprovals: 3}\nkeys: {kraStorage: kra-storage-2}\n");
+    assertEquals(3, c.keyRecovery().requiredApprovals());
+    assertEquals("kra-storage-2", c.keys().kraStorage());
+  }
+
+  @Test
+  void requiredApprovalsOutside1To10_orAnUnknownKey_isRefused() {
+    for (String bad : new String[] {"0", "11", "-1", "two"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> load("kra: {requiredApprovals: " + bad + "}\n"));
+      assertEquals("kra.requiredApprovals", e.field(), e.getMessage());
+    }
+    ConfigException e = assertThrows(ConfigException.class, () -> load("kra: {approvals: 2}\n"));
+    assertTrue(e.getMessage().contains("approvals"), e.getMessage());
+  }
+}
