@@ -29,6 +29,7 @@ class SoftHsmInitScriptTest {
   static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
   static final List<String> KEY_LABELS = List.of("ca-signing", "kra-transport", "kra-storage", "pop-protection",
       "audit-signing", "tls-server");
+  static final List<String> SECRET_KEY_LABELS = List.of("kra-storage", "pop-protection");
 
   Path data;
   Processes.Result firstRun;
@@ -78,7 +79,7 @@ class SoftHsmInitScriptTest {
   void pkcs11Tool_listsEveryKeySensitiveAndNeverExtractable() throws Exception {
     List<ObjectBlock> objects = parseObjects(pkcs11ToolObjects());
     for (String label : KEY_LABELS) {
-      String kind = label.equals("kra-storage") ? "Secret Key" : "Private Key";
+      String kind = SECRET_KEY_LABELS.contains(label) ? "Secret Key" : "Private Key";
       ObjectBlock key = objects.stream().filter(o -> o.kind().equals(kind) && o.label().equals(label)).findFirst()
           .orElseThrow(() -> new AssertionError("pkcs11-tool does not list " + kind + " " + label + ": " + objects));
       List<String> access = List.of(key.access().split(",\\s*"));

@@ -16,6 +16,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.audit.AuditSigner;
 import org.p11ca.ca.kra.ArchivedKeyExport;
+import org.p11ca.ca.kra.KeyArchiver;
 import org.p11ca.ca.kra.KeyRecovery;
 import org.p11ca.ca.kra.KraAgentAuthentication;
 import org.p11ca.ca.proof.SignerCertificateCheck;
@@ -29,6 +30,7 @@ import org.p11ca.ca.repository.JdbcCertificateStore;
 import org.p11ca.ca.repository.JdbcPendingPopStore;
 import org.p11ca.ca.pop.EncryptedPopChallenger;
 import org.p11ca.ca.service.EncryptedPopSupport;
+import org.p11ca.ca.service.KeyArchival;
 import org.p11ca.ca.repository.JdbcRequestStore;
 import org.p11ca.ca.service.CaSigner;
 import org.p11ca.ca.service.CmcService;
@@ -66,11 +68,14 @@ final class CaCore implements AutoCloseable {
   final KraAgentAuthentication kraAgents;
   /** The CA chain that follows a recovered key's certificate in its PKCS#12. */
   final List<X509Certificate> caChain;
+  /** The KRA transport certificate, when the token has the KRA keys. */
+  final Optional<X509Certificate> transportCertificate;
   private final OpenedResources resources;
 
   private CaCore(OpenedResources resources, Token token, CaDatabase database, AuditLog audit,
       JdbcAgentStore agents, JdbcCertificateStore certificates, CmcService cmc, Optional<KeyRecovery> keyRecovery,
-      KraAgentAuthentication kraAgents, List<X509Certificate> caChain) {
+      KraAgentAuthentication kraAgents, List<X509Certificate> caChain,
+      Optional<X509Certificate> transportCertificate) {
     this.resources = resources;
     this.token = token;
     this.database = database;
@@ -81,6 +86,7 @@ final class CaCore implements AutoCloseable {
     this.keyRecovery = keyRecovery;
     this.kraAgents = kraAgents;
     this.caChain = List.copyOf(caChain);
+    this.transportCertificate = transportCertificate;
   }
 
   /** Opens everything into {@code resources}, which the caller closes (on failure too). */
@@ -105,12 +111,26 @@ final class CaCore implements AutoCloseable {
         List.of(holder(caCertificate)));
     JdbcAgentStore agents = new JdbcAgentStore(database, clock);
     JdbcCertificateStore certificates = new JdbcCertificateStore(database, clock);
+    Optional<KeyHandle> transportKey = KraTransportCertificate.key(token, config.keys().kraTransport());
+    Optional<KeyHandle> storageKey = token.findKey(ObjectClass.SECRET_KEY, KeySelector.label(config.keys().kraStorage()));
+    Optional<KeyArchival> archival = transportKey.isPresent() && storageKey.isPresent()
+        ? Optional.of(new KeyArchival(new KeyArchiver(token, transportKey.get(), storageKey.get(),
+            config.archival().transportPadding()), new JdbcArchivedKeyStore(database, clock)))
+        : Optional.empty();
+    if (archival.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "no KRA transport key '" + config.keys().kraTransport() + "' or storage"
+          + " key '" + config.keys().kraStorage() + "' on token '" + config.token().label() + "': requests that"
+          + " send a key for archival are refused; run scripts/softhsm-init.sh again to add them");
+    }
     CmcService cmc = new CmcService(signer, profiles, certificates, new JdbcRequestStore(database, clock), agents,
-        audit, clock, encryptedPop(token, config, database));
+        audit, clock, encryptedPop(token, config, database), archival);
+    Optional<X509Certificate> transportCertificate = archival.isPresent()
+        ? Optional.of(KraTransportCertificate.ensure(token, transportKey.get(), cmc, config.dataDir()))
+        : Optional.empty();
     KraAgentAuthentication kraAgents = new KraAgentAuthentication(
         new SignerCertificateCheck(holder(caCertificate), certificates, clock), agents, audit);
     return new CaCore(resources, token, database, audit, agents, certificates, cmc,
-        keyRecovery(token, config, database, agents, certificates, audit, clock), kraAgents, List.of(caCertificate));
+        keyRecovery(token, config, database, agents, certificates, audit, clock), kraAgents, List.of(caCertificate), transportCertificate);
   }
 
   /** Opens a core that owns its resources (operator commands). */

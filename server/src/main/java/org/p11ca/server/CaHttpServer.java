@@ -55,6 +55,13 @@ public final class CaHttpServer implements AutoCloseable {
   public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
       Optional<KeyRecoveryHandler.Kra> kra, SslContextFactory.Server tls, Consumer<AuditEvent> sessionAudit,
       int tokenSessions) throws Exception {
+    return start(http, clientAuth, authority, kra, Optional.empty(), tls, sessionAudit, tokenSessions);
+  }
+
+  /** @param transportCertificatePem the KRA transport certificate to publish, if the CA has a KRA */
+  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
+      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem, SslContextFactory.Server tls,
+      Consumer<AuditEvent> sessionAudit, int tokenSessions) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(WorkerThreads.maxThreads(tokenSessions),
         WorkerThreads.minThreads(tokenSessions));
     threads.setName("p11ca-http");
@@ -70,7 +77,8 @@ public final class CaHttpServer implements AutoCloseable {
     connector.addBean(sessions);
     server.addConnector(connector);
 
-    server.setHandler(new GracefulHandler(HttpRoutes.build(authority, clientAuth, http.maxBodyBytes(), kra)));
+    server.setHandler(new GracefulHandler(HttpRoutes.build(authority, clientAuth, http.maxBodyBytes(), kra,
+        transportCertificatePem)));
     server.setErrorHandler(new PlainTextErrorHandler());
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(http.stopTimeout().toMillis());

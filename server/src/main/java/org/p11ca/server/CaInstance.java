@@ -55,7 +55,7 @@ public final class CaInstance implements AutoCloseable {
       Optional<KeyRecoveryHandler.Kra> kra = core.keyRecovery.map(r -> new KeyRecoveryHandler.Kra(r,
           core.kraAgents, core.caChain));
       CaHttpServer http = resources.add("HTTPS server", CaHttpServer.start(config.http(), config.clientAuth(), ca,
-          kra, tls, audit::append, sessionCapacity(token, config.token())));
+          kra, core.transportCertificate.map(KraTransportCertificate::pem), tls, audit::append, sessionCapacity(token, config.token())));
       return new CaInstance(resources, http, tlsCertificate);
     } catch (Exception | Error e) {
       try {

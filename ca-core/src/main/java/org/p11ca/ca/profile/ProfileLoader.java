@@ -31,8 +31,10 @@ public final class ProfileLoader {
       "caFullCMCSelfSignedCert",
       "caFullCMCSharedTokenCert",
       "caFullCMCEncryptionCert",
+      "caFullCMCUserSignedEncryptionCert",
       "caServerCert",
-      "caSubCACert");
+      "caSubCACert",
+      "caKraTransportCert");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       // A misspelt key ("keyUsages") must not silently fall back to a default.

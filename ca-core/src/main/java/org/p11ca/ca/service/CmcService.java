@@ -10,6 +10,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.crmf.CertReqMsg;
+import org.bouncycastle.asn1.crmf.CertRequest;
+import org.bouncycastle.asn1.crmf.CertTemplateBuilder;
+import org.bouncycastle.asn1.crmf.ProofOfPossession;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.p11ca.ca.audit.AuditEvent;
@@ -131,6 +137,29 @@ public final class CmcService implements CmcAuthority {
     Optional<Profile> profile = profiles.find(profileId);
     Enrollment.Result result = profile.isPresent()
         ? enrollment.enroll(submitted, profile.get(), requester, false, Optional.empty())
+        : enrollment.refuse(request, profileId, requester, unknownProfile(profileId));
+    if (result.failure().isPresent()) {
+      throw result.failure().get();
+    }
+    return result.issued().orElseThrow();
+  }
+
+  /**
+   * Certifies a key on this CA's own token (the KRA transport key, which cannot sign a CSR): possession is vouched
+   * for by the operator who holds the token, as an RA's raVerified POP (RFC 4211 section 4) would be. Audited under
+   * {@code operator}; only the composition root calls it.
+   */
+  public IssuedCertificate enrollOwnTokenKey(SubjectPublicKeyInfo key, X500Name subject, String profileId,
+      String operator) {
+    audit.append(new AuditEvent.AuthSuccess(operator, OPERATOR_AUTH));
+    CertReqMsg msg = new CertReqMsg(new CertRequest(1, new CertTemplateBuilder().setSubject(subject)
+        .setPublicKey(key).build(), null), new ProofOfPossession(), null);
+    TaggedRequest request = new TaggedRequest.Crmf(1, msg);
+    Enrollment.Requester requester = new Enrollment.Requester(operator, Optional.empty());
+    Enrollment.Submitted submitted = new Enrollment.Submitted(request, new byte[0]);
+    Optional<Profile> profile = profiles.find(profileId);
+    Enrollment.Result result = profile.isPresent()
+        ? enrollment.enroll(submitted, profile.get(), requester, true, Optional.empty())
         : enrollment.refuse(request, profileId, requester, unknownProfile(profileId));
     if (result.failure().isPresent()) {
       throw result.failure().get();

@@ -313,6 +313,22 @@ class CmcServiceTest {
   }
 
   @Test
+  void ownTokenKey_isCertifiedForKeyTransport_withoutACsr() throws Exception {
+    org.p11ca.hsm.KeyHandle transport = ca.token.generateKeyPair(new org.p11ca.hsm.KeyPairSpec.Rsa(2048),
+        org.p11ca.hsm.KeyAttributes.persistent("kra-transport-test", org.p11ca.hsm.KeyUsage.DECRYPT,
+            org.p11ca.hsm.KeyUsage.UNWRAP));
+    org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo
+        .getInstance(ca.token.publicKey(transport).getEncoded());
+    X509CertificateHolder cert = service.enrollOwnTokenKey(spki,
+        new org.bouncycastle.asn1.x500.X500Name("CN=p11ca KRA Transport,O=Example"), "caKraTransportCert",
+        "p11ca-server").cert();
+    assertEquals(spki, cert.getSubjectPublicKeyInfo());
+    org.bouncycastle.asn1.x509.KeyUsage ku = org.bouncycastle.asn1.x509.KeyUsage.fromExtensions(cert.getExtensions());
+    assertTrue(ku.hasUsages(org.bouncycastle.asn1.x509.KeyUsage.keyEncipherment));
+    assertFalse(ku.hasUsages(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature));
+  }
+
+  @Test
   void theAuditLogVerifies() throws Exception {
     ca.audit.checkpoint();
     assertInstanceOf(VerificationResult.Intact.class,

@@ -3,7 +3,8 @@ package org.p11ca.server.config;
 import java.util.Objects;
 
 /** The CKA_LABELs of the server's keys on the token (the names scripts/softhsm-init.sh creates by default). */
-public record KeyLabels(String caSigning, String audit, String tls, String popProtection, String kraStorage) {
+public record KeyLabels(String caSigning, String audit, String tls, String popProtection, String kraStorage,
+    String kraTransport) {
 
   public static final String DEFAULT_CA_SIGNING = "ca-signing";
   public static final String DEFAULT_AUDIT = "audit-signing";
@@ -12,6 +13,8 @@ public record KeyLabels(String caSigning, String audit, String tls, String popPr
   public static final String DEFAULT_POP_PROTECTION = "pop-protection";
   /** The AES key archived private keys are wrapped under, and unwrapped with again for recovery. */
   public static final String DEFAULT_KRA_STORAGE = "kra-storage";
+  /** The RSA key subscribers encrypt archived keys' session keys to (its certificate is the transport cert). */
+  public static final String DEFAULT_KRA_TRANSPORT = "kra-transport";
 
   public KeyLabels {
     Objects.requireNonNull(caSigning);
@@ -19,9 +22,11 @@ public record KeyLabels(String caSigning, String audit, String tls, String popPr
     Objects.requireNonNull(tls);
     Objects.requireNonNull(popProtection);
     Objects.requireNonNull(kraStorage);
+    Objects.requireNonNull(kraTransport);
   }
 
   public static KeyLabels defaults() {
-    return new KeyLabels(DEFAULT_CA_SIGNING, DEFAULT_AUDIT, DEFAULT_TLS, DEFAULT_POP_PROTECTION, DEFAULT_KRA_STORAGE);
+    return new KeyLabels(DEFAULT_CA_SIGNING, DEFAULT_AUDIT, DEFAULT_TLS, DEFAULT_POP_PROTECTION, DEFAULT_KRA_STORAGE,
+        DEFAULT_KRA_TRANSPORT);
   }
 }

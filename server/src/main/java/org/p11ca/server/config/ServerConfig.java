@@ -12,10 +12,11 @@ import org.p11ca.ca.kra.KeyRecoveryPolicy;
  * @param source the file it was read from, for messages
  * @param profilesDir a directory of profile YAML files; absent means the profiles shipped in ca-core
  * @param keyRecovery the {@code kra} section: how many KRA agents must approve a key recovery
+ * @param archival the {@code kra} section: how subscribers encrypt archived keys' session keys
  */
 public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLabels keys,
     Optional<Path> profilesDir, HttpSettings http, AuditSettings audit, ClientAuthPolicy clientAuth,
-    KeyRecoveryPolicy keyRecovery) {
+    KeyRecoveryPolicy keyRecovery, ArchivalSettings archival) {
 
   public ServerConfig {
     Objects.requireNonNull(source);
@@ -27,5 +28,6 @@ public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLa
     Objects.requireNonNull(audit);
     Objects.requireNonNull(clientAuth);
     Objects.requireNonNull(keyRecovery);
+    Objects.requireNonNull(archival);
   }
 }

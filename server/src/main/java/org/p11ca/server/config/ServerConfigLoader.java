@@ -116,7 +116,9 @@ public final class ServerConfigLoader {
     ClientAuthPolicy clientAuth = root.section("clientAuth").map(this::clientAuth)
         .orElse(ClientAuthPolicy.defaults());
     KeyRecoveryPolicy keyRecovery = root.section("kra").map(this::keyRecovery).orElse(KeyRecoveryPolicy.defaults());
-    return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth, keyRecovery);
+    ArchivalSettings archival = root.section("kra").map(this::archival).orElse(ArchivalSettings.defaults());
+    return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth, keyRecovery,
+        archival);
   }
 
   private TokenSettings token(YamlSection s) {
@@ -159,11 +161,12 @@ public final class ServerConfigLoader {
   }
 
   private KeyLabels keys(YamlSection s) {
-    s.allowOnly("caSigning", "audit", "tls", "popProtection", "kraStorage");
+    s.allowOnly("caSigning", "audit", "tls", "popProtection", "kraStorage", "kraTransport");
     KeyLabels labels = new KeyLabels(s.string("caSigning").orElse(KeyLabels.DEFAULT_CA_SIGNING),
         s.string("audit").orElse(KeyLabels.DEFAULT_AUDIT), s.string("tls").orElse(KeyLabels.DEFAULT_TLS),
         s.string("popProtection").orElse(KeyLabels.DEFAULT_POP_PROTECTION),
-        s.string("kraStorage").orElse(KeyLabels.DEFAULT_KRA_STORAGE));
+        s.string("kraStorage").orElse(KeyLabels.DEFAULT_KRA_STORAGE),
+        s.string("kraTransport").orElse(KeyLabels.DEFAULT_KRA_TRANSPORT));
     // One key per job: a TLS key that is also the CA key would let any TLS handshake oracle sign as the CA.
     if (labels.caSigning().equals(labels.tls()) || labels.caSigning().equals(labels.audit())
         || labels.audit().equals(labels.tls())) {
@@ -173,9 +176,18 @@ public final class ServerConfigLoader {
   }
 
   private KeyRecoveryPolicy keyRecovery(YamlSection s) {
-    s.allowOnly("requiredApprovals");
+    s.allowOnly("requiredApprovals", "transportPadding");
     return new KeyRecoveryPolicy((int) s.integer("requiredApprovals", KeyRecoveryPolicy.defaults().requiredApprovals(),
         KeyRecoveryPolicy.MIN_APPROVALS, KeyRecoveryPolicy.MAX_APPROVALS));
+  }
+
+  private ArchivalSettings archival(YamlSection s) {
+    Optional<String> padding = s.string("transportPadding");
+    if (padding.isEmpty()) {
+      return ArchivalSettings.defaults();
+    }
+    return ArchivalSettings.parse(padding.get()).orElseThrow(() -> s.error("transportPadding",
+        "must be rsaPkcs1, rsaOaepSha1 or rsaOaepSha256, not '" + padding.get() + "'"));
   }
 
   private HttpSettings http(Optional<YamlSection> section) {

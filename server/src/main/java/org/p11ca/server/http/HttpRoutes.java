@@ -36,9 +36,17 @@ public final class HttpRoutes {
     return build(authority, clientAuth, maxBodyBytes, Optional.empty());
   }
 
-  /** @param kra the key recovery endpoints' dependencies; empty when the CA has no KRA storage key */
   public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
       Optional<KeyRecoveryHandler.Kra> kra) {
+    return build(authority, clientAuth, maxBodyBytes, kra, Optional.empty());
+  }
+
+  /**
+   * @param kra the key recovery endpoints' dependencies; empty when the CA has no KRA storage key
+   * @param transportCertificatePem the KRA transport certificate to publish; empty when the CA has no KRA
+   */
+  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
+      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem) {
     PathMappingsHandler paths = new PathMappingsHandler();
     for (CmcEndpoint e : CmcEndpoint.values()) {
       paths.addMapping(PathSpec.from(e.path()),
@@ -48,6 +56,8 @@ public final class HttpRoutes {
         new CaCertificateHandler(authority, CaCertificateHandler.Form.CERTS_ONLY_PKCS7));
     paths.addMapping(PathSpec.from(CaCertificateHandler.PEM_PATH),
         new CaCertificateHandler(authority, CaCertificateHandler.Form.PEM));
+    transportCertificatePem.ifPresent(pem -> paths.addMapping(PathSpec.from(TransportCertificateHandler.PATH),
+        new TransportCertificateHandler(pem)));
     kra.ifPresent(k -> {
       for (KeyRecoveryHandler.Operation o : KeyRecoveryHandler.Operation.values()) {
         paths.addMapping(PathSpec.from(o.path()), new KeyRecoveryHandler(o, k, maxBodyBytes));
