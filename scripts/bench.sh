@@ -15,9 +15,18 @@
 #       Defaults (3 s x 3 repeats, 10 s warm-up per trial: the server JIT-compiles for its first ~20 s of load)
 #       take about 4 minutes per CA key type.
 #
+#   scripts/bench.sh kra [--seconds S] [--repeats R] [--warmup S] [--threads 1,2] [--backend iaik|sun]
+#       KRA key archival (KeyArchiver.archive: session-key unwrap, private-key unwrap, public-key match, storage
+#       wrap, destroys) per second on a fresh SoftHSM2 token, interleaved in one run with the raw token unwraps it
+#       is made of, at each thread count; and apart, the database write an archival adds (JdbcArchivedKeyStore.save
+#       on a SQLite CaDatabase in the temporary directory). Requests are built in software before timing, each with
+#       its own session key. Defaults (2 s x 3 repeats, 1 s warm-up) take about a minute.
+#
 # Output: `hsm ...` lines (one per measurement: median ops/s, min, max), a summary table, and `ratio ...` lines.
 # cmc prints `raw ...`, one `cmc ...` line per concurrency (issued/s, p50/p99, CPU of load generator and server),
 # and one `ratio concurrency=N issuance/raw=X.XX` line per concurrency (0.5 is the ceiling: two signatures each).
+# kra prints one `kra ...` line per operation and thread count (ops/s median, min, max), a `cost` line per thread
+# count, and `ratio threads=N archive/raw-unwrap=X.XX` lines.
 # Compare ratios within one run: on a shared machine absolute numbers drift from run to run, ratios much less.
 set -euo pipefail
 
@@ -34,6 +43,9 @@ usage: scripts/bench.sh <benchmark> [options]
   cmc   CMC issuance over HTTPS per concurrency vs the raw token sign rate, and their ratio
         options: --ca-key rsa2048|p256 (default rsa2048)  --seconds S (default 3)  --repeats R (default 3)
                  --warmup S (default 10)  --concurrency LIST (default 1,2,8,32)  --sessions N (default 8)
+  kra   KRA key archival per second vs the raw token unwrap it is made of, and the database save, per thread count
+        options: --seconds S (default 2)  --repeats R (default 3)  --warmup S (default 1)  --threads LIST (default 1,2)
+                 --backend iaik|sun (default iaik)
 USAGE
 }
 
@@ -55,7 +67,7 @@ print_environment() { # print_environment <exact command line>
   echo "env date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 
-run_benchmark() { # run_benchmark <hsm|cmc> [options]
+run_benchmark() { # run_benchmark <hsm|cmc|kra> [options]
   local benchmark=$1 start=$SECONDS status=0
   shift
   if [[ ! -f $softhsm_library ]] || ! command -v softhsm2-util >/dev/null; then
@@ -63,8 +75,8 @@ run_benchmark() { # run_benchmark <hsm|cmc> [options]
     exit 1
   fi
   build_if_stale
-  # A token directory of its own: the benchmark initializes tokens, and must never see the system's. bench cmc
-  # also keeps the CA's data directory (database, audit log) here, on the same disk as /tmp: its fsyncs are real.
+  # A token directory of its own: the benchmark initializes tokens, and must never see the system's. bench cmc and
+  # bench kra also keep the CA's database here, on the same disk as /tmp: its fsyncs are real.
   token_dir=$(mktemp -d "${TMPDIR:-/tmp}/p11ca-bench.XXXXXX")
   trap 'rm -rf "$token_dir"' EXIT
   mkdir "$token_dir/tokens"
@@ -79,7 +91,7 @@ run_benchmark() { # run_benchmark <hsm|cmc> [options]
 }
 
 case "${1:-}" in
-  hsm | cmc)
+  hsm | cmc | kra)
     run_benchmark "$@"
     ;;
   "")

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.p11ca.bench.cmc.CmcBench;
 import org.p11ca.bench.cmc.CmcServerMain;
 import org.p11ca.bench.hsm.HsmBench;
+import org.p11ca.bench.kra.KraBench;
 
 /**
  * Entry point of the benchmarks that scripts/bench.sh runs. Benchmarks, not tests: they print throughput to compare
@@ -17,7 +18,9 @@ public final class Bench {
               options: --seconds S (per measurement) --repeats R --warmup S --library PATH
         cmc   CMC issuance over HTTPS at several concurrencies vs the raw token sign rate, in one run
               options: --ca-key rsa2048|p256 --seconds S --repeats R --warmup S --concurrency 1,2,8,32
-                       --sessions N (the server's token sessions = raw sign threads) --identities N --library PATH""";
+                       --sessions N (the server's token sessions = raw sign threads) --identities N --library PATH
+        kra   KRA key archival (KeyArchiver.archive) vs the raw token unwrap it is made of, and the database save
+              options: --seconds S --repeats R --warmup S --threads 1,2 --backend iaik|sun --library PATH""";
 
   private Bench() {
   }
@@ -27,6 +30,9 @@ public final class Bench {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     if (benchmark.equals("cmc")) {
       System.exit(CmcBench.main(rest, LibraryConsole.takeOverStandardOut()));
+    }
+    if (benchmark.equals("kra")) {
+      System.exit(KraBench.main(rest, LibraryConsole.takeOverStandardOut()));
     }
     if (benchmark.equals(CmcServerMain.COMMAND)) {
       // The server bench cmc starts in a JVM of its own (not a benchmark to run by hand).

@@ -2,12 +2,9 @@ package org.p11ca.bench.cmc;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -23,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.p11ca.bench.hsm.BenchToken;
 import org.p11ca.bench.hsm.HsmBench;
+import org.p11ca.bench.measure.FsyncProbe;
 import org.p11ca.bench.measure.Measurement;
 import org.p11ca.bench.measure.ThroughputMeter;
 import org.p11ca.ca.repository.CaDatabase;
@@ -92,7 +90,7 @@ public final class CmcBench {
     try {
       Files.createDirectories(dataDir);
       out.printf(Locale.ROOT, "env data_dir=%s fsync_ms=%.3f (one 4 KiB write + fsync, median of 100)%n", dataDir,
-          fsyncMillis(work));
+          FsyncProbe.medianMillis(work));
       long setupStart = System.nanoTime();
       BenchToken benchToken = BenchToken.initialize(options.library(), TOKEN_LABEL);
       Clock clock = Clock.systemUTC();
@@ -129,7 +127,6 @@ public final class CmcBench {
       return 1;
     } catch (IOException | RuntimeException e) {
       System.err.println("bench cmc: " + e);
-      e.printStackTrace();
       return 1;
     } finally {
       workers.shutdownNow();
@@ -229,26 +226,6 @@ public final class CmcBench {
         + "  tlsHostNames: [" + KeepAliveHttps.HOST_NAME + "]\n";
     Files.writeString(config, yaml, StandardCharsets.UTF_8);
     return config;
-  }
-
-  /** What one durable commit costs on this disk, at the least: the floor under any synchronous=FULL write. */
-  private static double fsyncMillis(Path dir) throws IOException {
-    Path probe = dir.resolve("fsync-probe");
-    double[] millis = new double[100];
-    try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      ByteBuffer block = ByteBuffer.allocate(4096);
-      for (int i = 0; i < millis.length; i++) {
-        block.clear();
-        long t = System.nanoTime();
-        ch.write(block, 0);
-        ch.force(false);
-        millis[i] = (System.nanoTime() - t) / 1e6;
-      }
-    } finally {
-      Files.deleteIfExists(probe);
-    }
-    java.util.Arrays.sort(millis);
-    return millis[millis.length / 2];
   }
 
   private static java.util.concurrent.ThreadFactory namedDaemonThreads() {

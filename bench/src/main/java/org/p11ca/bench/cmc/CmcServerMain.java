@@ -32,7 +32,6 @@ public final class CmcServerMain {
       ca = CaInstance.start(config, Clock.systemUTC());
     } catch (Exception e) {
       System.err.println("bench cmc-server: cannot start: " + e);
-      e.printStackTrace();
       return 1;
     }
     results.println(READY + " port=" + ca.port());

@@ -50,7 +50,12 @@ public final class InterleavedRounds {
         }
       }
     }
-    samples.forEach((key, rates) -> outcomes.putIfAbsent(key, new Outcome.Measured(new Measurement(rates))));
+    // A trial that failed in a timed round keeps its failure, even with no sample to build a measurement from.
+    samples.forEach((key, rates) -> {
+      if (!outcomes.containsKey(key)) {
+        outcomes.put(key, new Outcome.Measured(new Measurement(rates)));
+      }
+    });
     return outcomes;
   }
 
