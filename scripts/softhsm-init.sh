@@ -74,6 +74,7 @@ key ca-signing "$ca_key_type" ca
 key kra-transport rsa2048 kra-transport
 key kra-storage aes256 kra-storage
 key pop-protection aes256 pop-protection
+key shared-secret-protection aes256 shared-secret-protection
 key audit-signing ec-p256 audit
 key tls-server ec-p256 tls
 

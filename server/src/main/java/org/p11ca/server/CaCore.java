@@ -34,6 +34,10 @@ import org.p11ca.ca.service.KeyArchival;
 import org.p11ca.ca.repository.JdbcRequestStore;
 import org.p11ca.ca.service.CaSigner;
 import org.p11ca.ca.service.CmcService;
+import org.p11ca.ca.service.SharedSecretIdentities;
+import org.p11ca.ca.repository.JdbcSharedSecretStore;
+import org.p11ca.ca.secret.SharedSecretAdministration;
+import org.p11ca.ca.secret.SharedSecretVault;
 import org.p11ca.hsm.KeyHandle;
 import org.p11ca.hsm.KeySelector;
 import org.p11ca.hsm.ObjectClass;
@@ -70,12 +74,14 @@ final class CaCore implements AutoCloseable {
   final List<X509Certificate> caChain;
   /** The KRA transport certificate, when the token has the KRA keys. */
   final Optional<X509Certificate> transportCertificate;
+  /** Empty when the token has no shared-secret key: self-signed requests are then refused. */
+  final Optional<SharedSecretAdministration> sharedSecrets;
   private final OpenedResources resources;
 
   private CaCore(OpenedResources resources, Token token, CaDatabase database, AuditLog audit,
       JdbcAgentStore agents, JdbcCertificateStore certificates, CmcService cmc, Optional<KeyRecovery> keyRecovery,
       KraAgentAuthentication kraAgents, List<X509Certificate> caChain,
-      Optional<X509Certificate> transportCertificate) {
+      Optional<X509Certificate> transportCertificate, Optional<SharedSecretAdministration> sharedSecrets) {
     this.resources = resources;
     this.token = token;
     this.database = database;
@@ -87,6 +93,7 @@ final class CaCore implements AutoCloseable {
     this.kraAgents = kraAgents;
     this.caChain = List.copyOf(caChain);
     this.transportCertificate = transportCertificate;
+    this.sharedSecrets = sharedSecrets;
   }
 
   /** Opens everything into {@code resources}, which the caller closes (on failure too). */
@@ -122,15 +129,19 @@ final class CaCore implements AutoCloseable {
           + " key '" + config.keys().kraStorage() + "' on token '" + config.token().label() + "': requests that"
           + " send a key for archival are refused; run scripts/softhsm-init.sh again to add them");
     }
+    Optional<SharedSecretIdentities> identities = sharedSecretIdentities(token, config, database);
     CmcService cmc = new CmcService(signer, profiles, certificates, new JdbcRequestStore(database, clock), agents,
-        audit, clock, encryptedPop(token, config, database), archival);
+        audit, clock, encryptedPop(token, config, database), archival, identities);
+    Optional<SharedSecretAdministration> sharedSecrets = identities.map(i -> new SharedSecretAdministration(
+        i.store(), i.vault(), token, i.policy(), audit, clock));
     Optional<X509Certificate> transportCertificate = archival.isPresent()
         ? Optional.of(KraTransportCertificate.ensure(token, transportKey.get(), cmc, config.dataDir()))
         : Optional.empty();
     KraAgentAuthentication kraAgents = new KraAgentAuthentication(
         new SignerCertificateCheck(holder(caCertificate), certificates, clock), agents, audit);
     return new CaCore(resources, token, database, audit, agents, certificates, cmc,
-        keyRecovery(token, config, database, agents, certificates, audit, clock), kraAgents, List.of(caCertificate), transportCertificate);
+        keyRecovery(token, config, database, agents, certificates, audit, clock), kraAgents, List.of(caCertificate),
+        transportCertificate, sharedSecrets);
   }
 
   /** Opens a core that owns its resources (operator commands). */
@@ -167,6 +178,24 @@ final class CaCore implements AutoCloseable {
     }
     return Optional.of(new EncryptedPopSupport(new EncryptedPopChallenger(token, key.get()),
         new JdbcPendingPopStore(database)));
+  }
+
+  /**
+   * Self-signed requests need the AES key shared secrets are sealed under. A token made before that key existed
+   * still serves everything else; the log says how to add the key.
+   */
+  private static Optional<SharedSecretIdentities> sharedSecretIdentities(Token token, ServerConfig config,
+      CaDatabase database) {
+    String label = config.keys().sharedSecretProtection();
+    Optional<KeyHandle> key = token.findKey(ObjectClass.SECRET_KEY, KeySelector.label(label));
+    if (key.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "no AES key '" + label + "' on token '" + config.token().label()
+          + "': self-signed requests (identityProofV2 with a shared secret) are refused; run"
+          + " scripts/softhsm-init.sh again, or p11ca-token generate-key --purpose shared-secret-protection");
+      return Optional.empty();
+    }
+    return Optional.of(new SharedSecretIdentities(new JdbcSharedSecretStore(database),
+        new SharedSecretVault(token, key.get()), config.sharedSecrets()));
   }
 
   /** Key recovery needs the KRA storage key; a token made without one still serves everything else. */

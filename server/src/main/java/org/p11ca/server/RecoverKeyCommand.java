@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.math.BigInteger;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -178,7 +176,7 @@ final class RecoverKeyCommand implements Callable<Integer> {
         }
         // The file is made before the release, which can happen only once: a path that cannot be written must not
         // use the recovery up.
-        createOwnerOnly(out);
+        OwnerOnlyFile.create(out);
         created = true;
         int exit = agent.run(spec, (core, recovery, who) -> {
           byte[] pkcs12 = recovery.release(id, who, secret, core.caChain);
@@ -245,14 +243,4 @@ final class RecoverKeyCommand implements Callable<Integer> {
     }
   }
 
-  /** The file will hold a private key under a password: readable by its owner only, from the moment it exists. */
-  private static void createOwnerOnly(Path file) throws IOException {
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(file);
-    } catch (FileAlreadyExistsException e) {
-      throw new IllegalArgumentException(file + " exists; refusing to overwrite it");
-    }
-  }
 }

@@ -23,6 +23,11 @@ enum KeyPurpose {
    * decrypt only, so it can neither wrap nor unwrap the keys the KRA stores.
    */
   POP_PROTECTION("pop-protection", EnumSet.of(KeyUsage.ENCRYPT, KeyUsage.DECRYPT)),
+  /**
+   * Keeps the shared secrets of identityProofV2 encrypted in the database (RFC 5272 section 6.2.1): AES only,
+   * encrypt and decrypt only.
+   */
+  SHARED_SECRET_PROTECTION("shared-secret-protection", EnumSet.of(KeyUsage.ENCRYPT, KeyUsage.DECRYPT)),
   /** Signs the audit log's hash chain. */
   AUDIT("audit", EnumSet.of(KeyUsage.SIGN)),
   /** The HTTPS server key. */
@@ -50,13 +55,13 @@ enum KeyPurpose {
   void requireFits(GeneratedKeyType type) {
     boolean fits = switch (this) {
       case KRA_TRANSPORT -> type.isRsa();
-      case KRA_STORAGE, POP_PROTECTION -> type.isAes();
+      case KRA_STORAGE, POP_PROTECTION, SHARED_SECRET_PROTECTION -> type.isAes();
       case CA, AUDIT, TLS, SIGN -> !type.isAes();
     };
     if (!fits) {
       String allowed = switch (this) {
         case KRA_TRANSPORT -> "an RSA key (rsa2048, rsa3072, rsa4096)";
-        case KRA_STORAGE, POP_PROTECTION -> "an AES key (aes128, aes256)";
+        case KRA_STORAGE, POP_PROTECTION, SHARED_SECRET_PROTECTION -> "an AES key (aes128, aes256)";
         case CA, AUDIT, TLS, SIGN -> "a signing key pair (rsa2048, rsa3072, rsa4096, ec-p256, ec-p384)";
       };
       throw new IllegalArgumentException("a " + cliName + " key must be " + allowed + ", not " + type);

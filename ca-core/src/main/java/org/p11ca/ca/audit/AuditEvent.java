@@ -336,7 +336,63 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * An operator's change to the shared secrets (created, replaced, revoked): never the secret, only who, for which
+   * identification, and the terms.
+   *
+   * @param change what changed, e.g. {@code create expires=2026-12-08T10:00:00Z maxUses=1 subject=UID=dave,O=Example}
+   */
+  record ConfigSharedSecret(String subjectId, String identification, String change) implements AuditEvent {
+    public ConfigSharedSecret {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(identification);
+      Objects.requireNonNull(change);
+    }
+
+    @Override
+    public String eventType() {
+      return "CONFIG_SHARED_SECRET";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("Identification", identification)
+          .add("ParamNameValPairs", change).list();
+    }
+  }
+
   // ---- proofs ----
+
+  /**
+   * Proof of identity by a shared secret (identityProofV2, RFC 5272 6.2.1), as Dogtag's CMC_PROOF_OF_IDENTIFICATION;
+   * {@code subjectId} is the identification the request named. {@code info} is the reason on failure and, on
+   * success, which secret was spent.
+   */
+  record CmcProofOfIdentification(String subjectId, Outcome outcome, Optional<String> info) implements AuditEvent {
+    public CmcProofOfIdentification {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      if (outcome == Outcome.FAILURE && info.isEmpty()) {
+        throw new IllegalArgumentException("failure events need a reason");
+      }
+    }
+
+    @Override
+    public String eventType() {
+      return "CMC_PROOF_OF_IDENTIFICATION";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome).add("Info", info).list();
+    }
+  }
+
 
   /** The identification POP linking witness check (RFC 5272 6.3.1.1); {@code reason} exactly on failure. */
   record CmcIdPopLinkWitness(String subjectId, Outcome outcome, Optional<String> reason) implements AuditEvent {

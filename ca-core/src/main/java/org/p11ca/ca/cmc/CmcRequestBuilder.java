@@ -22,6 +22,7 @@ import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.crmf.CertReqMsg;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -42,6 +43,12 @@ public final class CmcRequestBuilder {
   private final List<Request> requests = new ArrayList<>();
   private Optional<byte[]> senderNonce = Optional.empty();
   private Optional<BigInteger> transactionId = Optional.empty();
+  private Optional<String> identification = Optional.empty();
+  private Optional<IdentityProofRecipe> identityProof = Optional.empty();
+
+  /** What identityProofV2 needs; the witness is computed once reqSequence is final. */
+  private record IdentityProofRecipe(AlgorithmIdentifier hash, AlgorithmIdentifier mac, byte[] secret) {
+  }
 
   private record PendingControl(ASN1ObjectIdentifier type, ASN1Encodable value) {
   }
@@ -74,7 +81,23 @@ public final class CmcRequestBuilder {
 
   /** The identification control (RFC 5272 section 6.2.3). */
   public CmcRequestBuilder identification(String identification) {
+    this.identification = Optional.of(identification);
     return control(CmcObjectIds.IDENTIFICATION, new DERUTF8String(identification));
+  }
+
+  /**
+   * Adds identityProofV2 (RFC 5272 section 6.2.1): the MAC, keyed from {@code sharedSecret} (UTF-8; the builder
+   * keeps a copy until it is dropped) and the identification control if set, over the reqSequence DER.
+   */
+  public CmcRequestBuilder identityProofV2(AlgorithmIdentifier hash, AlgorithmIdentifier mac, byte[] sharedSecret) {
+    identityProof = Optional.of(new IdentityProofRecipe(Objects.requireNonNull(hash), Objects.requireNonNull(mac),
+        sharedSecret.clone()));
+    return this;
+  }
+
+  /** popLinkRandom (RFC 5272 section 6.3.1.3): the R the requests' popLinkWitnessV2 MACs. */
+  public CmcRequestBuilder popLinkRandom(byte[] random) {
+    return control(CmcObjectIds.POP_LINK_RANDOM, new DEROctetString(random));
   }
 
   /** Any other control, e.g. decryptedPOP, regInfo, revokeRequest, identityProofV2. */
@@ -124,10 +147,20 @@ public final class CmcRequestBuilder {
     for (PendingControl c : controls) {
       add.accept(c.type(), c.value());
     }
+    DERSequence reqSequence = new DERSequence(requests.stream().map(Request::tagged).toArray(ASN1Encodable[]::new));
     try {
+      if (identityProof.isPresent()) {
+        IdentityProofRecipe p = identityProof.get();
+        byte[] key = SharedSecretMacs.identityProofKey(p.hash(), p.secret(), identification);
+        byte[] witness = SharedSecretMacs.mac(p.mac(), key, reqSequence.getEncoded(ASN1Encoding.DER),
+            "identityProofV2 macAlgId");
+        java.util.Arrays.fill(key, (byte) 0);
+        add.accept(CmcObjectIds.IDENTITY_PROOF_V2, new DERSequence(new ASN1Encodable[] {p.hash(), p.mac(),
+            new DEROctetString(witness)}));
+      }
       return new DERSequence(new ASN1Encodable[] {
           ControlSequence.encode(encoded),
-          new DERSequence(requests.stream().map(Request::tagged).toArray(ASN1Encodable[]::new)),
+          reqSequence,
           new DERSequence(),
           new DERSequence()}).getEncoded(ASN1Encoding.DER);
     } catch (IOException e) {
@@ -143,6 +176,14 @@ public final class CmcRequestBuilder {
       List<X509CertificateHolder> certificates, Clock clock) {
     return CmsResponseSigner.sign(CmcObjectIds.PKI_DATA, encodePkiData(), List.copyOf(certificates), signer,
         signerCertificate, clock);
+  }
+
+  /**
+   * A self-signed request (RFC 5272 section 3.2.1.3.2 with RFC 6402): SignedData over the PKIData whose SignerInfo
+   * names the requested key by {@code subjectKeyId} and that carries no certificates; {@code signer} is that key.
+   */
+  public byte[] signSelf(ContentSigner signer, byte[] subjectKeyId, Clock clock) {
+    return CmsResponseSigner.signByKeyId(CmcObjectIds.PKI_DATA, encodePkiData(), signer, subjectKeyId, clock);
   }
 
   /** ContentInfo{id-data, PKIData}: the unsigned form Dogtag uses for a shared-secret revocation. */

@@ -54,6 +54,20 @@ final class CmsResponseSigner {
     }
   }
 
+  /** SignedData whose one SignerInfo names its key by subjectKeyIdentifier (version 3), with no certificates. */
+  static byte[] signByKeyId(ASN1ObjectIdentifier contentType, byte[] content, ContentSigner signer,
+      byte[] subjectKeyId, Clock clock) {
+    try {
+      CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+      gen.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(DIGESTS)
+          .setSignedAttributeGenerator(new SignedAttributesWithoutAlgorithmProtect(clock))
+          .build(signer, subjectKeyId));
+      return gen.generate(new CMSProcessableByteArray(contentType, content), true).getEncoded(ASN1Encoding.DER);
+    } catch (CMSException | OperatorCreationException | IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot sign the CMC request: " + e.getMessage(), e);
+    }
+  }
+
   /** Certs-only SignedData: no signers, eContentType id-data with no eContent (RFC 5272 section 4.1). */
   static byte[] certsOnly(List<X509CertificateHolder> certificates) {
     try {

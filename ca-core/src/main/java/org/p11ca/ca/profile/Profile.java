@@ -18,6 +18,7 @@ import java.util.Set;
  * @param allowEncryptionOnlyKeys requests without POP signature are accepted (encrypted/decrypted POP, RFC 5272
  *     6.7); such a key has not shown it can sign, so the profile must not certify it for signing
  * @param encryptedPop how such keys are challenged (meaningful only with {@code allowEncryptionOnlyKeys})
+ * @param sharedSecretIdentity present when self-signed requests proven by a shared secret may use the profile
  */
 public record Profile(
     String id,
@@ -32,7 +33,8 @@ public record Profile(
     CertificateLocations locations,
     boolean archivalRequired,
     boolean allowEncryptionOnlyKeys,
-    EncryptedPopPolicy encryptedPop) {
+    EncryptedPopPolicy encryptedPop,
+    java.util.Optional<SharedSecretIdentityPolicy> sharedSecretIdentity) {
 
   public Profile {
     Objects.requireNonNull(id);
@@ -46,6 +48,7 @@ public record Profile(
     Objects.requireNonNull(basicConstraints);
     Objects.requireNonNull(locations);
     Objects.requireNonNull(encryptedPop);
+    Objects.requireNonNull(sharedSecretIdentity);
   }
 
   /**
@@ -115,8 +118,16 @@ public record Profile(
       throw new FieldError("archivalRequired", "needs an encryption usage (keyEncipherment, dataEncipherment or"
           + " keyAgreement): only decryption keys are archived");
     }
+    // The subject of a shared-secret request is checked against the secret (RFC 5272 section 6.3.2); there is no
+    // signer certificate to take it from.
+    if (raw.sharedSecretIdentity() != null && !(subjectName instanceof SubjectNamePolicy.FromRequest)) {
+      throw new FieldError("sharedSecretIdentity", "needs subject.from: request (a self-signed request has no signer"
+          + " certificate to take the subject from)");
+    }
+    java.util.Optional<SharedSecretIdentityPolicy> sharedSecret = java.util.Optional.ofNullable(
+        raw.sharedSecretIdentity()).map(SharedSecretIdentityPolicy::fromConfig);
     return new Profile(raw.id(), raw.description() == null ? "" : raw.description(), validity, subjectName, san,
-        keys, keyUsage, eku, basic, locations, archival, encryptionOnly, encryptedPop);
+        keys, keyUsage, eku, basic, locations, archival, encryptionOnly, encryptedPop, sharedSecret);
   }
 
   private static Duration validity(String text) {

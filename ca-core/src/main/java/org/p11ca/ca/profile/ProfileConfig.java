@@ -22,7 +22,9 @@ public record ProfileConfig(
     Boolean archivalRequired,
     Boolean allowEncryptionOnlyKeys,
     /** How keys without signature POP are challenged; only with allowEncryptionOnlyKeys. */
-    EncryptedPop encryptedPop) {
+    EncryptedPop encryptedPop,
+    /** Present: self-signed requests proven by a shared secret may use the profile. */
+    SharedSecretIdentity sharedSecretIdentity) {
 
   /** {@code from: signer | request}; the rest applies to {@code request} only. */
   public record Subject(String from, List<String> requireAnyOf, String suffix) {
@@ -45,5 +47,9 @@ public record ProfileConfig(
 
   /** {@code format: dogtag | rfc}, {@code keyTransport: rsaPkcs1 | rsaOaepSha1 | rsaOaepSha256}, ISO lifetime. */
   public record EncryptedPop(String format, String keyTransport, String challengeLifetime) {
+  }
+
+  /** {@code popLinkWitness: optional | required}. */
+  public record SharedSecretIdentity(String popLinkWitness) {
   }
 }

@@ -28,6 +28,7 @@ import org.p11ca.ca.cmc.CmcStatus;
 import org.p11ca.ca.cmc.CmcStatusInfo;
 import org.p11ca.ca.cmc.Control;
 import org.p11ca.ca.cmc.PkiData;
+import org.p11ca.ca.cmc.SignerIdentifier;
 import org.p11ca.ca.cmc.SimplePkiResponseEncoder;
 import org.p11ca.ca.cmc.TaggedRequest;
 import org.p11ca.ca.error.CaException;
@@ -76,6 +77,7 @@ public final class CmcService implements CmcAuthority {
   private final Enrollment enrollment;
   private final RequestStore requests;
   private final Optional<ChallengeAnswer> challengeAnswers;
+  private final Optional<SelfSignedAuthentication> selfSigned;
 
   /** A CA that cannot challenge encryption-only keys: requests without signature POP get popRequired. */
   public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
@@ -93,6 +95,16 @@ public final class CmcService implements CmcAuthority {
   public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
       AgentStore agents, AuditLog audit, Clock clock, Optional<EncryptedPopSupport> challenges,
       Optional<KeyArchival> archival) {
+    this(ca, profiles, certificates, requests, agents, audit, clock, challenges, archival, Optional.empty());
+  }
+
+  /**
+   * @param sharedSecrets how self-signed requests prove identity (identityProofV2); empty: they are refused with
+   *     badRequest
+   */
+  public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
+      AgentStore agents, AuditLog audit, Clock clock, Optional<EncryptedPopSupport> challenges,
+      Optional<KeyArchival> archival, Optional<SharedSecretIdentities> sharedSecrets) {
     this.ca = Objects.requireNonNull(ca);
     this.profiles = Objects.requireNonNull(profiles);
     this.audit = Objects.requireNonNull(audit);
@@ -104,6 +116,8 @@ public final class CmcService implements CmcAuthority {
     this.requests = Objects.requireNonNull(requests);
     this.enrollment = new Enrollment(issuer, certificates, requests, audit, challenges, archival, clock);
     this.challengeAnswers = challenges.map(c -> new ChallengeAnswer(c, requests, profiles, enrollment, audit, clock));
+    this.selfSigned = sharedSecrets.map(s -> new SelfSignedAuthentication(s.store(), s.vault(), s.policy(), audit,
+        clock));
   }
 
   @Override
@@ -181,6 +195,11 @@ public final class CmcService implements CmcAuthority {
       if (refusal.isPresent()) {
         return failure(data, refusal.get().bodyList(), refusal.get().reason());
       }
+      if (request.signature().isPresent()
+          && request.signature().get().signer() instanceof SignerIdentifier.SubjectKeyId
+          && submission.endpoint() != CmcEndpoint.USER_SIGNED_FULL) {
+        return response(data, enrollSelfSigned(submission, request));
+      }
       boolean agentEndpoint = submission.endpoint() == CmcEndpoint.FULL;
       Signer signer = authentication.authenticate(request, submission.caller(), agentEndpoint,
           submission.endpoint() == CmcEndpoint.USER_SIGNED_FULL);
@@ -220,8 +239,6 @@ public final class CmcService implements CmcAuthority {
       bodyList = unknown.stream().map(Control::bodyPartId).toList();
     } else if (data.requests().isEmpty()) {
       reason = Optional.of("the request holds no certification request");
-    } else if (submission.endpoint() == CmcEndpoint.SELF_SIGNED_FULL) {
-      reason = Optional.of("self-signed enrollment (identityProofV2 with a shared secret) is not enabled on this CA");
     }
     if (reason.isEmpty()) {
       return Optional.empty();
@@ -274,6 +291,51 @@ public final class CmcService implements CmcAuthority {
     authorize(submission.endpoint(), profile.get(), signer);
     return requests.stream().map(r -> enrollment.enroll(r, profile.get(), requester, signer.agent(),
         data.transactionId())).toList();
+  }
+
+  /**
+   * A self-signed request (SignerInfo by subjectKeyIdentifier): the profile must take shared-secret identities,
+   * checked before the proof so a request for the wrong profile does not spend the secret; then the signature, the
+   * identity proof and any POP link witness ({@link SelfSignedAuthentication}), then each request as usual, under
+   * the identification.
+   */
+  private List<Enrollment.Result> enrollSelfSigned(CmcSubmission submission, CmcRequest request) {
+    PkiData data = request.pkiData();
+    String subjectId = data.identification().filter(i -> !i.isBlank()).orElse("--");
+    Enrollment.Requester requester = new Enrollment.Requester(subjectId, Optional.empty());
+    if (selfSigned.isEmpty()) {
+      String reason = "self-signed enrollment (identityProofV2 with a shared secret) is not enabled on this CA";
+      audit.append(new AuditEvent.CmcRequestRefused(submission.caller().clientIp(), reason));
+      throw new CaException(FailInfo.BAD_REQUEST, reason);
+    }
+    if (!data.decryptedPops().isEmpty()) {
+      String reason = "a decryptedPOP answers a challenge to a certificate holder's request; a self-signed request"
+          + " proves possession by its own signature";
+      audit.append(new AuditEvent.CmcRequestRefused(submission.caller().clientIp(), reason));
+      throw new CaException(FailInfo.BAD_REQUEST, reason);
+    }
+    String profileId = submission.profileId().filter(p -> !p.isBlank())
+        .orElse(submission.endpoint().defaultProfileId());
+    Optional<Profile> profile = profiles.find(profileId);
+    if (profile.isEmpty()) {
+      CaException unknown = unknownProfile(profileId);
+      return data.requests().stream().map(r -> enrollment.refuse(r, profileId, requester, unknown)).toList();
+    }
+    if (profile.get().sharedSecretIdentity().isEmpty()) {
+      String reason = "profile " + profileId + " does not take self-signed requests proven by a shared secret (use"
+          + " caFullCMCSelfSignedCert or caFullCMCSharedTokenCert)";
+      audit.append(new AuditEvent.AuthzFailure(subjectId, PROFILE_ACL, SUBMIT, reason));
+      throw new CaException(FailInfo.BAD_REQUEST, reason);
+    }
+    SelfSignedAuthentication.SharedSecretIdentity identity = selfSigned.get().authenticate(request, profile.get());
+    audit.append(new AuditEvent.AuthzSuccess(identity.identification(), PROFILE_ACL, SUBMIT));
+    Enrollment.Requester proven = new Enrollment.Requester(identity.identification(), Optional.empty());
+    List<Enrollment.Result> results = new ArrayList<>();
+    for (int i = 0; i < data.requests().size(); i++) {
+      results.add(enrollment.enroll(new Enrollment.Submitted(data.requests().get(i), data.encodedRequest(i)),
+          profile.get(), proven, false, data.transactionId()));
+    }
+    return results;
   }
 
   /**

@@ -24,9 +24,9 @@ class CaDatabaseTest {
     try (CaDatabase db = CaDatabase.openSqlite(dir.resolve("data"))) {
       assertTrue(Files.isRegularFile(dir.resolve("data").resolve(CaDatabase.SQLITE_FILE)));
       assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "key_recovery",
-          "key_recovery_approval", "pending_pop"),
+          "key_recovery_approval", "pending_pop", "shared_secret"),
           userTables(db));
-      assertEquals(List.of("1", "2", "3", "4"), appliedVersions(db));
+      assertEquals(List.of("1", "2", "3", "4", "5"), appliedVersions(db));
     }
   }
 
@@ -34,9 +34,9 @@ class CaDatabaseTest {
   void openSqlite_reopened_appliesNothingTwice() throws SQLException {
     CaDatabase.openSqlite(dir).close();
     try (CaDatabase db = CaDatabase.openSqlite(dir)) {
-      assertEquals(List.of("1", "2", "3", "4"), appliedVersions(db));
+      assertEquals(List.of("1", "2", "3", "4", "5"), appliedVersions(db));
       assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "key_recovery",
-          "key_recovery_approval", "pending_pop"),
+          "key_recovery_approval", "pending_pop", "shared_secret"),
           userTables(db));
     }
   }

@@ -13,10 +13,12 @@ import org.p11ca.ca.kra.KeyRecoveryPolicy;
  * @param profilesDir a directory of profile YAML files; absent means the profiles shipped in ca-core
  * @param keyRecovery the {@code kra} section: how many KRA agents must approve a key recovery
  * @param archival the {@code kra} section: how subscribers encrypt archived keys' session keys
+ * @param sharedSecrets the {@code sharedSecrets} section: lifetimes and lock-out of identity-proof secrets
  */
 public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLabels keys,
     Optional<Path> profilesDir, HttpSettings http, AuditSettings audit, ClientAuthPolicy clientAuth,
-    KeyRecoveryPolicy keyRecovery, ArchivalSettings archival) {
+    KeyRecoveryPolicy keyRecovery, ArchivalSettings archival,
+    org.p11ca.ca.secret.SharedSecretPolicy sharedSecrets) {
 
   public ServerConfig {
     Objects.requireNonNull(source);
@@ -29,5 +31,6 @@ public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLa
     Objects.requireNonNull(clientAuth);
     Objects.requireNonNull(keyRecovery);
     Objects.requireNonNull(archival);
+    Objects.requireNonNull(sharedSecrets);
   }
 }

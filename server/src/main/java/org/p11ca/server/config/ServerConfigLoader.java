@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.p11ca.ca.audit.CheckpointPolicy;
 import org.p11ca.ca.kra.KeyRecoveryPolicy;
+import org.p11ca.ca.secret.SharedSecretPolicy;
 import org.p11ca.ca.service.CmcEndpoint;
 import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.PinSource;
@@ -37,7 +39,8 @@ import org.p11ca.hsm.TokenConfig;
  *   backend: iaik                          # iaik (default) or sun
  *   sessionPoolSize: 8
  * keys: {caSigning: ca-signing, audit: audit-signing, tls: tls-server, popProtection: pop-protection,
- *        kraStorage: kra-storage}      # defaults
+ *        kraStorage: kra-storage, kraTransport: kra-transport,
+ *        sharedSecretProtection: shared-secret-protection}   # defaults
  * profilesDir: ./profiles                  # optional; default: the profiles shipped in ca-core
  * http:
  *   host: 127.0.0.1                        # default: loopback only
@@ -57,6 +60,10 @@ import org.p11ca.hsm.TokenConfig;
  * kra:
  *   requiredApprovals: 1                   # KRA agents who must approve a key recovery (1..10; the requester
  *                                          # may be one of them)
+ * sharedSecrets:                           # identityProofV2 secrets made by p11ca shared-secret create
+ *   defaultLifetime: 7d
+ *   maxLifetime: 90d
+ *   lockAfterFailures: 5                   # failed proofs after which a secret is locked
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -103,7 +110,7 @@ public final class ServerConfigLoader {
           + Optional.ofNullable(e.getLocation()).map(l -> " (line " + l.getLineNr() + ")").orElse(""));
     }
     YamlSection root = YamlSection.root(file, tree)
-        .allowOnly("dataDir", "token", "keys", "profilesDir", "http", "audit", "clientAuth", "kra");
+        .allowOnly("dataDir", "token", "keys", "profilesDir", "http", "audit", "clientAuth", "kra", "sharedSecrets");
     Path dataDir = root.path("dataDir").orElseThrow(() -> root.error("dataDir", "is required"));
     TokenSettings token = token(root.requiredSection("token"));
     KeyLabels keys = root.section("keys").map(this::keys).orElse(KeyLabels.defaults());
@@ -117,8 +124,10 @@ public final class ServerConfigLoader {
         .orElse(ClientAuthPolicy.defaults());
     KeyRecoveryPolicy keyRecovery = root.section("kra").map(this::keyRecovery).orElse(KeyRecoveryPolicy.defaults());
     ArchivalSettings archival = root.section("kra").map(this::archival).orElse(ArchivalSettings.defaults());
+    SharedSecretPolicy sharedSecrets = root.section("sharedSecrets").map(this::sharedSecrets)
+        .orElse(SharedSecretPolicy.DEFAULT);
     return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth, keyRecovery,
-        archival);
+        archival, sharedSecrets);
   }
 
   private TokenSettings token(YamlSection s) {
@@ -161,18 +170,37 @@ public final class ServerConfigLoader {
   }
 
   private KeyLabels keys(YamlSection s) {
-    s.allowOnly("caSigning", "audit", "tls", "popProtection", "kraStorage", "kraTransport");
+    s.allowOnly("caSigning", "audit", "tls", "popProtection", "kraStorage", "kraTransport",
+        "sharedSecretProtection");
     KeyLabels labels = new KeyLabels(s.string("caSigning").orElse(KeyLabels.DEFAULT_CA_SIGNING),
         s.string("audit").orElse(KeyLabels.DEFAULT_AUDIT), s.string("tls").orElse(KeyLabels.DEFAULT_TLS),
         s.string("popProtection").orElse(KeyLabels.DEFAULT_POP_PROTECTION),
         s.string("kraStorage").orElse(KeyLabels.DEFAULT_KRA_STORAGE),
-        s.string("kraTransport").orElse(KeyLabels.DEFAULT_KRA_TRANSPORT));
+        s.string("kraTransport").orElse(KeyLabels.DEFAULT_KRA_TRANSPORT),
+        s.string("sharedSecretProtection").orElse(KeyLabels.DEFAULT_SHARED_SECRET_PROTECTION));
     // One key per job: a TLS key that is also the CA key would let any TLS handshake oracle sign as the CA.
     if (labels.caSigning().equals(labels.tls()) || labels.caSigning().equals(labels.audit())
         || labels.audit().equals(labels.tls())) {
       throw s.error("", "caSigning, audit and tls must be three different keys");
     }
     return labels;
+  }
+
+  /** A duration as config files write them ({@code 7d}, {@code 12h}, {@code PT30M}), for commands' options. */
+  public static Optional<Duration> parseDuration(String text) {
+    return YamlSection.parseDuration(text.trim());
+  }
+
+  private SharedSecretPolicy sharedSecrets(YamlSection s) {
+    s.allowOnly("defaultLifetime", "maxLifetime", "lockAfterFailures");
+    SharedSecretPolicy d = SharedSecretPolicy.DEFAULT;
+    Duration defaultLifetime = s.duration("defaultLifetime", d.defaultLifetime());
+    Duration maxLifetime = s.duration("maxLifetime", d.maxLifetime());
+    int lockAfter = (int) s.integer("lockAfterFailures", d.lockAfterFailures(), 1, 100);
+    if (defaultLifetime.isZero() || defaultLifetime.isNegative() || defaultLifetime.compareTo(maxLifetime) > 0) {
+      throw s.error("defaultLifetime", "must be positive and at most maxLifetime (" + maxLifetime + ")");
+    }
+    return new SharedSecretPolicy(defaultLifetime, maxLifetime, lockAfter);
   }
 
   private KeyRecoveryPolicy keyRecovery(YamlSection s) {

@@ -97,7 +97,8 @@ class ServerConfigLoaderTest {
     assertEquals(Backend.SUN, c.token().backend());
     assertEquals(16, c.token().sessionPoolSize());
     assertEquals(new KeyLabels("ca2", "audit2", "tls2", KeyLabels.DEFAULT_POP_PROTECTION,
-        KeyLabels.DEFAULT_KRA_STORAGE, KeyLabels.DEFAULT_KRA_TRANSPORT), c.keys());
+        KeyLabels.DEFAULT_KRA_STORAGE, KeyLabels.DEFAULT_KRA_TRANSPORT, KeyLabels.DEFAULT_SHARED_SECRET_PROTECTION),
+        c.keys());
     assertEquals(Optional.of(dir.resolve("profiles")), c.profilesDir());
     assertEquals(new HttpSettings("0.0.0.0", 0, 65536, Duration.ofSeconds(5), Duration.ofSeconds(2),
         List.of("ca.example.org", "192.0.2.7", "::1")), c.http());
