@@ -131,6 +131,45 @@ class SharedSecretEnrollmentTest {
     }
   }
 
+  @Test
+  void p11caClient_selfSignedWithRfcPbkdf2PopLink_crmfAndPkcs10_issue() throws Exception {
+    try (RunningCa ca = RunningCa.prepare(dir, "")) {
+      Path work = Files.createDirectories(dir.resolve("work"));
+      Path secretFile = work.resolve("frank.secret");
+      // The operator generates the secret; the subscriber gets the file.
+      ca.p11ca("shared-secret", "create", "--config", ca.config.toString(), "--identification", "frank",
+          "--max-uses", "2", "--out", secretFile.toString()).requireSuccess();
+      ca.start();
+      String pass = ca.passwordFile.toString();
+      for (String format : List.of("crmf", "pkcs10")) {
+        Path key = work.resolve(format + ".p12");
+        Path request = work.resolve(format + ".der");
+        Path cmc = work.resolve(format + ".cmc.der");
+        ca.cmc(format, "--new-key", "rsa:2048", "--key-p12", key.toString(), "--password-file", pass, "--subject",
+            "UID=frank,O=Example", "--out", request.toString()).requireSuccess();
+        Processes.Result built = ca.cmc("request", "--in", request.toString(), "--self-signed", "--key-p12",
+            key.toString(), "--password-file", pass, "--identification", "frank", "--identity-proof-v2",
+            "--id-proof-hash", "SHA-384", "--id-proof-mac", "SHA-384-HMAC", "--shared-secret-file",
+            secretFile.toString(), "--pop-link-witness-v2", "--pop-link-keygen", "PBKDF2", "--out", cmc.toString())
+            .requireSuccess();
+        assertFalse(built.stdout().contains(Files.readString(secretFile).strip()), "the client never prints it");
+        Path response = work.resolve(format + ".response.der");
+        Path cert = work.resolve(format + ".pem");
+        ca.cmc("submit", "--url", ca.url(SELF_SIGNED), "--ca", ca.caPem.toString(), "--in", cmc.toString(),
+            "--out", response.toString()).requireSuccess();
+        Processes.Result r = ca.cmc("response", "--in", response.toString(), "--ca", ca.caPem.toString(),
+            "--write-cert", cert.toString());
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertEquals(cert + ": OK", ca.openssl("verify", "-CAfile", ca.caPem.toString(), cert.toString())
+            .requireSuccess().stdout().strip());
+      }
+      ca.stop();
+      String audit = Files.readString(ca.auditLog());
+      assertTrue(audit.contains("[AuditEvent=CMC_ID_POP_LINK_WITNESS][SubjectID=frank][Outcome=Success]"), audit);
+      assertFalse(audit.contains(Files.readString(secretFile).strip()));
+    }
+  }
+
   /** Submits a Dogtag fixture with the client, checks SUCCESS, the certificate with openssl, and the audit trail. */
   private static void issueAndVerify(RunningCa ca, Path work, String path, String fixture) throws Exception {
     int before = ca.auditEvents().size();

@@ -1,5 +1,6 @@
 package org.p11ca.client;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,12 +10,30 @@ import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.crmf.CertReqMsg;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.p11ca.ca.cmc.TaggedRequest;
 
 /** The certificate request a CMC request wraps: CRMF (RFC 4211) or PKCS#10 (RFC 2986). */
 sealed interface EnrollmentRequest {
 
   /** The key the request asks a certificate for. */
   SubjectPublicKeyInfo publicKeyInfo();
+
+  /**
+   * The SubjectKeyIdentifier the request asks for, read as the CA reads it (ca-core's TaggedRequest): the standard
+   * form or the raw 20 octets Dogtag's CRMFPopClient -y writes.
+   */
+  Optional<byte[]> requestedSubjectKeyId();
+
+  /**
+   * Whether {@code key} is the request's key: same algorithm and same subjectPublicKey bits. Compared that way, not
+   * as whole SubjectPublicKeyInfo encodings, which differ harmlessly (an RSA AlgorithmIdentifier with or without NULL).
+   */
+  default boolean hasKey(RequestKey key) {
+    SubjectPublicKeyInfo mine = publicKeyInfo();
+    SubjectPublicKeyInfo theirs = key.publicKeyInfo();
+    return mine.getAlgorithm().getAlgorithm().equals(theirs.getAlgorithm().getAlgorithm())
+        && Arrays.equals(mine.getPublicKeyData().getBytes(), theirs.getPublicKeyData().getBytes());
+  }
 
   enum Format {
     CRMF, PKCS10;
@@ -37,6 +56,11 @@ sealed interface EnrollmentRequest {
     public SubjectPublicKeyInfo publicKeyInfo() {
       return msg.getCertReq().getCertTemplate().getPublicKey();
     }
+
+    @Override
+    public Optional<byte[]> requestedSubjectKeyId() {
+      return new TaggedRequest.Crmf(msg.getCertReq().getCertReqId().intValueExact(), msg).templateSubjectKeyId();
+    }
   }
 
   record Pkcs10(PKCS10CertificationRequest csr) implements EnrollmentRequest {
@@ -47,6 +71,11 @@ sealed interface EnrollmentRequest {
     @Override
     public SubjectPublicKeyInfo publicKeyInfo() {
       return csr.getSubjectPublicKeyInfo();
+    }
+
+    @Override
+    public Optional<byte[]> requestedSubjectKeyId() {
+      return new TaggedRequest.Pkcs10(1, csr).requestedSubjectKeyId();
     }
   }
 

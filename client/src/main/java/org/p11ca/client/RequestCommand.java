@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "request", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Wraps a CRMF or PKCS#10 request in a signed CMC Full PKI Request (RFC 5272), like Dogtag's"
-        + " CMCRequest.", "With --decrypted-pop, answers a round-1 EncryptedPOP challenge instead (RFC 5272 section"
+        + " CMCRequest: signed by a signer certificate's key, or with --self-signed by the requested key itself;"
+        + " --identity-proof-v2 and --pop-link-witness-v2 add the shared-secret controls of RFC 5272 section 6.",
+        "With --decrypted-pop, answers a round-1 EncryptedPOP challenge instead (RFC 5272 section"
         + " 6.7): decrypts it with the requested key, checks the witness and writes the round-2 request.",
         "Options override the values of a Dogtag CMCRequest .cfg file given with --config."})
 final class RequestCommand implements Callable<Integer> {
@@ -51,6 +53,14 @@ final class RequestCommand implements Callable<Integer> {
   @Mixin
   SignerOptions signer;
 
+  @Option(names = "--self-signed", description = "sign with the requested key itself (--key-p12 or --key-label)"
+      + " instead of a signer's: no certificate, the SignerInfo names the key by its subjectKeyIdentifier (RFC 5272"
+      + " section 3.2.1.3.2; Dogtag's request.useSharedSecret=true). The CA then needs --identity-proof-v2.")
+  boolean selfSigned;
+
+  @Mixin
+  RequestKeyOptions requestKey;
+
   @Option(names = "--transaction-id", paramLabel = "<n>", description = "transactionId, decimal or 0x hex"
       + " (default: as Dogtag, MD5 of the request's public key)")
   String transactionId;
@@ -60,6 +70,9 @@ final class RequestCommand implements Callable<Integer> {
 
   @Option(names = "--identification", paramLabel = "<text>", description = "add an identification control")
   String identification;
+
+  @Mixin
+  SharedSecretOptions sharedSecret;
 
   @Option(names = "--dogtag-nonce", description = "send the senderNonce as base64 text + CRLF, as Dogtag's"
       + " CMCRequest does (default: 32 random octets)")
@@ -71,6 +84,8 @@ final class RequestCommand implements Callable<Integer> {
   @Mixin
   DecryptedPopOptions decryptedPop;
 
+  private final SecureRandom random = new SecureRandom();
+
   @Override
   public Integer call() {
     if (config != null) {
@@ -80,15 +95,29 @@ final class RequestCommand implements Callable<Integer> {
       throw new IllegalArgumentException("give --transaction-id or --no-transaction-id, not both");
     }
     if (decryptedPop.enabled) {
+      if (selfSigned || sharedSecret.anyGiven()) {
+        throw new IllegalArgumentException("--self-signed, --identity-proof-v2 and --pop-link-witness-v2 do not go"
+            + " with --decrypted-pop: the round-2 answer is signed by the signer, as round 1 was");
+      }
       return answerChallenge();
     }
     if (decryptedPop.anyGiven()) {
-      throw new IllegalArgumentException("--response, --oaep, --key-p12, --key-label and their password options"
-          + " only go with --decrypted-pop");
+      throw new IllegalArgumentException("--response and --oaep only go with --decrypted-pop");
     }
+    return wrapRequest();
+  }
+
+  /**
+   * One CRMF or PKCS#10 request in a Full PKI Request, signed by the signer or, self-signed, by the requested key.
+   * Everything that can be refused without reading a file is refused first.
+   */
+  private int wrapRequest() {
     if (in == null || out == null) {
       throw new IllegalArgumentException("give --in FILE and --out FILE (or input= and output= in --config)");
     }
+    SharedSecretControls controls = sharedSecret.checked(Optional.ofNullable(identification));
+    boolean needsKey = selfSigned || controls.popLink().isPresent();
+    checkKeysGiven(needsKey);
     Path input = tool.resolve(in);
     Optional<EnrollmentRequest.Format> givenFormat = Optional.ofNullable(format).map(EnrollmentRequest.Format::parse);
     EnrollmentRequest request = EnrollmentRequest.decode(
@@ -98,7 +127,61 @@ final class RequestCommand implements Callable<Integer> {
         : Optional.of(transactionId != null ? parseTransactionId(transactionId)
             : DogtagTransactionId.of(request.publicKeyInfo()));
 
-    CmcRequestBuilder builder = new CmcRequestBuilder(new SecureRandom());
+    CmcRequestBuilder builder = newBuilder(txId);
+    try (SharedSecret secret = controls.any() ? sharedSecret.read(tool) : SharedSecret.none()) {
+      if (!needsKey) {
+        addRequest(builder, request, controls, secret);
+        signAndWrite(builder, txId, false);
+        return 0;
+      }
+      try (RequestKey key = requestKey.open(tool, signer)) {
+        if (!request.hasKey(key)) {
+          // Caught here, not at the CA: a signature by another key makes a request no CA can verify.
+          throw new CmcToolException("the requested key in " + key.describe() + " is not the key of the request in "
+              + input + ": " + (selfSigned ? "--self-signed signs with the request's own key"
+                  : "the request's signature must be redone with its own key"));
+        }
+        EnrollmentRequest sent = controls.popLink().isPresent()
+            ? linkPop(builder, request, controls.popLink().get(), secret, key) : request;
+        addRequest(builder, sent, controls, secret);
+        if (selfSigned) {
+          SelfSignerKeyId keyId = SelfSignerKeyId.of(sent);
+          write(builder.signSelf(key.signer(), keyId.keyId(), Clock.systemUTC()), "the requested key (self-signed,"
+              + " subjectKeyIdentifier " + keyId.hex() + ", " + keyId.origin() + ")", txId);
+          return 0;
+        }
+      }
+      // The requested key (and its token) is closed before the signer opens its own.
+      signAndWrite(builder, txId, requestKey.onToken());
+      return 0;
+    }
+  }
+
+  /** Which keys a request needs: the requested key, a signer's, or both (popLinkWitnessV2 with a signer). */
+  private void checkKeysGiven(boolean needsRequestKey) {
+    if (selfSigned && signer.anyGiven()) {
+      throw new IllegalArgumentException("--self-signed signs with the requested key, so --signer-p12,"
+          + " --signer-label, --signer-cert and --chain do not go with it");
+    }
+    if (!needsRequestKey) {
+      if (requestKey.anyGiven()) {
+        throw new IllegalArgumentException("--key-p12, --key-label and their password options only go with"
+            + " --decrypted-pop, --self-signed or --pop-link-witness-v2");
+      }
+      return;
+    }
+    requestKey.require(selfSigned ? "--self-signed (a cfg's request.useSharedSecret=true) signs with the requested"
+        + " key" : "--pop-link-witness-v2 re-signs the request with the requested key");
+    if (!selfSigned && signer.p12 == null && signer.label == null) {
+      // Refused now rather than after the requested key was opened (perhaps with a prompt) for nothing.
+      throw new IllegalArgumentException("give the CMC signer, --signer-p12 FILE or --token LABEL --signer-label"
+          + " LABEL, or --self-signed to sign with the requested key");
+    }
+  }
+
+  /** senderNonce, transactionId and identification, the controls every request here starts with. */
+  private CmcRequestBuilder newBuilder(Optional<BigInteger> txId) {
+    CmcRequestBuilder builder = new CmcRequestBuilder(random);
     if (dogtagNonce) {
       builder.dogtagStyleSenderNonce();
     }
@@ -106,13 +189,35 @@ final class RequestCommand implements Callable<Integer> {
     if (identification != null) {
       builder.identification(identification);
     }
+    return builder;
+  }
+
+  /**
+   * R goes in a popLinkRandom control and the witness into the request, which is rebuilt and re-signed; it is that
+   * rebuilt request which goes into reqSequence, so identityProofV2 (computed over reqSequence) covers the witness.
+   */
+  private EnrollmentRequest linkPop(CmcRequestBuilder builder, EnrollmentRequest request,
+      SharedSecretControls.PopLink algorithms, SharedSecret secret, RequestKey key) {
+    PopLinkWitness witness = PopLinkWitness.compute(algorithms, secret, identification, random);
+    builder.popLinkRandom(witness.random());
+    PopLinkedRequests.Rebuilt rebuilt = PopLinkedRequests.withWitness(request, witness.value(), key);
+    spec.commandLine().getOut().println("popLinkWitnessV2: " + algorithms.describe() + " over popLinkRandom ("
+        + PopLinkWitness.RANDOM_OCTETS + " octets), " + rebuilt.describe());
+    return rebuilt.request();
+  }
+
+  /** The request into reqSequence, then identityProofV2, which the builder computes over reqSequence when encoding. */
+  private void addRequest(CmcRequestBuilder builder, EnrollmentRequest request, SharedSecretControls controls,
+      SharedSecret secret) {
     if (request instanceof EnrollmentRequest.Crmf crmf) {
       builder.crmf(crmf.msg());
     } else {
       builder.pkcs10(1, ((EnrollmentRequest.Pkcs10) request).csr());
     }
-    signAndWrite(builder, txId, false);
-    return 0;
+    controls.identityProof().ifPresent(proof -> {
+      builder.identityProofV2(proof.hash().id(), proof.mac().id(), secret.revealUtf8());
+      spec.commandLine().getOut().println("identityProofV2: " + proof.describe() + " over reqSequence");
+    });
   }
 
   /**
@@ -129,7 +234,7 @@ final class RequestCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--decrypted-pop needs --response FILE (the round-1 response) and --out FILE"
           + " (or encryptedPopResponseFile= and decryptedPopRequestFile= in --config)");
     }
-    decryptedPop.requireKey();
+    requestKey.require("--decrypted-pop needs the requested key that decrypts the challenge");
     Path responseFile = tool.resolve(decryptedPop.response);
     EncryptedPopChallenge challenge = EncryptedPopChallenge.read(responseFile);
     var stdout = spec.commandLine().getOut();
@@ -137,7 +242,7 @@ final class RequestCommand implements Callable<Integer> {
         + (challenge.pop().dogtagFormat() ? "Dogtag format" : "RFC 5272 format") + "), CMC ResponseInfo requestID: "
         + challenge.requestId());
     byte[] proof;
-    try (RequestKey key = decryptedPop.openKey(tool, signer)) {
+    try (RequestKey key = requestKey.open(tool, signer)) {
       SessionKeyDecryption decryption = new SessionKeyDecryption(key, decryptedPop.oaep);
       proof = challenge.proof(key, decryption);
       stdout.println("Challenge decrypted with " + SessionKeyDecryption.named(key) + " (session key "
@@ -147,14 +252,7 @@ final class RequestCommand implements Callable<Integer> {
     // echoes it); Dogtag's CMCRequest sends none in round 2, which the CA accepts too.
     Optional<BigInteger> txId = noTransactionId ? Optional.empty()
         : transactionId != null ? Optional.of(parseTransactionId(transactionId)) : challenge.transactionId();
-    CmcRequestBuilder builder = new CmcRequestBuilder(new SecureRandom());
-    if (dogtagNonce) {
-      builder.dogtagStyleSenderNonce();
-    }
-    txId.ifPresent(builder::transactionId);
-    if (identification != null) {
-      builder.identification(identification);
-    }
+    CmcRequestBuilder builder = newBuilder(txId);
     challenge.roundTwo(builder, proof);
     stdout.println("decryptedPOP: HMAC-SHA256 proof over the challenged request; regInfo: requestID "
         + challenge.requestId());
@@ -170,6 +268,10 @@ final class RequestCommand implements Callable<Integer> {
       signedBy = SubjectName.format(s.certificate().getSubject()) + " (serial 0x"
           + s.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT) + ")";
     }
+    write(cmc, signedBy, txId);
+  }
+
+  private void write(byte[] cmc, String signedBy, Optional<BigInteger> txId) {
     Path output = tool.resolve(out);
     LocalFiles.write(output, cmc, "CMC request");
     var stdout = spec.commandLine().getOut();
@@ -180,13 +282,14 @@ final class RequestCommand implements Callable<Integer> {
   private void applyConfig(DogtagConfig cfg) {
     cfg.refuse("numRequests", "1", "p11ca-cmc request wraps exactly one request");
     cfg.refuse("senderNonce.enable", "true", "p11ca-cmc always sends a senderNonce (RFC 5272 section 6.6)");
-    cfg.refuse("request.useSharedSecret", "false", "shared-secret requests are not supported yet");
-    for (String feature : new String[] {"identityProofV2.enable", "popLinkWitnessV2.enable", "revRequest.enable",
-        "confirmCertAcceptance.enable", "getCert.enable", "dataReturn.enable", "regInfo.enable",
-        "lraPopWitness.enable"}) {
+    for (String feature : new String[] {"revRequest.enable", "confirmCertAcceptance.enable", "getCert.enable",
+        "dataReturn.enable", "regInfo.enable", "lraPopWitness.enable"}) {
       cfg.refuse(feature, "false", "p11ca-cmc request does not build that control yet");
     }
     decryptedPop.enabled |= cfg.flag("decryptedPop.enable").orElse(false);
+    // Dogtag's "use the shared secret" means: sign with the request's own key and prove identity by the secret.
+    selfSigned |= cfg.flag("request.useSharedSecret").orElse(false);
+    sharedSecret.applyConfig(cfg);
     if (decryptedPop.enabled) {
       // As CMCRequest: in this mode it reads encryptedPopResponseFile and writes decryptedPopRequestFile; input=
       // and output= (left over from the round-1 cfg) are not used, and oaep= says how the session key travels.
@@ -218,10 +321,13 @@ final class RequestCommand implements Callable<Integer> {
     // tokenname=internal is NSS's own database, i.e. "not a PKCS#11 token": the signer is then in --signer-p12.
     cfg.value("tokenname").filter(t -> !t.equalsIgnoreCase("internal") && signer.token.label == null)
         .ifPresent(t -> signer.token.label = t);
-    cfg.value("nickname").ifPresent(signer::nickname);
-    // dbdir and password name the NSS database and its password: p11ca-cmc reads no secret from a cfg file, and
-    // request.privKeyId names a key in that database: with decryptedPop.enable=true the requested key is given by
-    // --key-p12 or --key-label instead (refused with that advice when missing, see DecryptedPopOptions).
+    if (!selfSigned) {
+      // A self-signed request has no signer, so a nickname left in the cfg names nothing (CMCRequest ignores it).
+      cfg.value("nickname").ifPresent(signer::nickname);
+    }
+    // dbdir and password name the NSS database and its password, of no use without that database; and
+    // request.privKeyId names a key in it: the requested key is given by --key-p12 or --key-label instead (refused
+    // with that advice when missing, see RequestKeyOptions). witness.sharedSecret is read (SharedSecretOptions).
   }
 
   private static BigInteger parseTransactionId(String text) {

@@ -45,6 +45,11 @@ final class SignerOptions {
       + " default: the chain in --signer-p12")
   Path chain;
 
+  /** Whether an option naming the signer or its certificates was given (the token options serve other keys too). */
+  boolean anyGiven() {
+    return p12 != null || label != null || certificate != null || chain != null;
+  }
+
   /** Applies a cfg file's nickname where no option named the signer. */
   void nickname(String nickname) {
     if (token.requested() && p12 == null) {

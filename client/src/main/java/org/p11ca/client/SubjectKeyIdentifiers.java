@@ -19,10 +19,19 @@ final class SubjectKeyIdentifiers {
    */
   static Extension method1(SubjectPublicKeyInfo key) {
     try {
-      byte[] id = MessageDigest.getInstance("SHA-1").digest(key.getPublicKeyData().getBytes());
-      return new Extension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(id).getEncoded());
-    } catch (NoSuchAlgorithmException | IOException e) {
-      throw new IllegalStateException("SHA-1 or DER encoding unavailable", e);
+      return new Extension(Extension.subjectKeyIdentifier, false,
+          new SubjectKeyIdentifier(method1Id(key)).getEncoded());
+    } catch (IOException e) {
+      throw new IllegalStateException("DER encoding to memory failed", e);
+    }
+  }
+
+  /** The key identifier itself: SHA-1 of the subjectPublicKey BIT STRING contents. */
+  static byte[] method1Id(SubjectPublicKeyInfo key) {
+    try {
+      return MessageDigest.getInstance("SHA-1").digest(key.getPublicKeyData().getBytes());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is missing from the JDK", e);
     }
   }
 }

@@ -132,11 +132,21 @@ class RequestCommandTest {
   }
 
   @Test
-  void request_cfgAskingForAControlNotBuiltYet_isRefusedByName() {
+  void request_cfgAskingForAControlNotBuiltYet_isRefusedByName() throws Exception {
+    Path cfg = Files.writeString(dir.resolve("get-cert.cfg"), "input=" + Fixtures.path(BOB_NEWKEY_CRMF)
+        + "\ngetCert.enable=true\n");
+    Cli.Result r = Cli.run("request", "--config", cfg.toString(), "--signer-p12", Fixtures.path("ca/user-bob.p12"),
+        "--password-file", bobPassword.toString(), "--out", dir.resolve("never.der").toString());
+    Cli.assertOneLineFailure(r, 2, "getCert.enable=true", "not supported");
+  }
+
+  /** request.useSharedSecret=true means a self-signed request: a signer given as well is refused. */
+  @Test
+  void request_cfgUseSharedSecret_withASigner_isRefused() {
     Cli.Result r = Cli.runIn(Fixtures.root(), "request", "--config", "cmc/d_selfsigned_dave_idpv2_sha256.cfg",
         "--signer-p12", "ca/user-bob.p12", "--password-file", bobPassword.toString(), "--out",
         dir.resolve("never.der").toString());
-    Cli.assertOneLineFailure(r, 2, "request.useSharedSecret=true", "not supported");
+    Cli.assertOneLineFailure(r, 2, "--self-signed signs with the requested key", "--signer-p12");
   }
 
   @Test

@@ -86,6 +86,19 @@ public final class SharedSecretMacs {
     return new AlgorithmIdentifier(sha.hmacOid, DERNull.INSTANCE);
   }
 
+  /**
+   * The SHA-2 a hash or HMAC identifier is built on, by Dogtag's name (SHA-256 for id-sha256 and hmacWithSHA256);
+   * empty for anything else.
+   */
+  public static java.util.Optional<String> shaName(AlgorithmIdentifier alg) {
+    for (Map.Entry<String, Sha> e : DOGTAG_HASH_NAMES.entrySet()) {
+      if (e.getValue().digestOid.equals(alg.getAlgorithm()) || e.getValue().hmacOid.equals(alg.getAlgorithm())) {
+        return java.util.Optional.of(e.getKey());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** id-PBKDF2 with these parameters and an HMAC PRF of the given hash (RFC 8018 appendix A.2). */
   public static AlgorithmIdentifier pbkdf2(byte[] salt, int iterations, String prfHash) {
     Sha sha = DOGTAG_HASH_NAMES.get(prfHash.trim().toUpperCase(java.util.Locale.ROOT));
