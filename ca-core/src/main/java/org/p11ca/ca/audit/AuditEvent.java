@@ -483,6 +483,57 @@ public sealed interface AuditEvent {
     }
   }
 
+  // ---- certificate status (revocation) ----
+
+  /**
+   * A revocation asked for (Dogtag's CERT_STATUS_CHANGE_REQUEST): who asked, for which serial and with which
+   * CRLReason; {@code reason} is why it was refused, exactly on failure.
+   */
+  record CertStatusChangeRequest(String subjectId, Outcome outcome, BigInteger certSerialNum, long revokeReasonNum,
+      Optional<String> reason) implements AuditEvent {
+    public CertStatusChangeRequest {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(certSerialNum);
+      requireReasonOnFailure(outcome, reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "CERT_STATUS_CHANGE_REQUEST";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome)
+          .add("CertSerialNum", certSerialNum.toString()).add("RequestType", "revoke")
+          .add("RevokeReasonNum", Long.toString(revokeReasonNum)).add("Info", reason).list();
+    }
+  }
+
+  /** A revocation carried out or not (Dogtag's CERT_STATUS_CHANGE_REQUEST_PROCESSED). */
+  record CertStatusChangeRequestProcessed(String subjectId, Outcome outcome, BigInteger certSerialNum,
+      long revokeReasonNum, Optional<String> reason) implements AuditEvent {
+    public CertStatusChangeRequestProcessed {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(certSerialNum);
+      requireReasonOnFailure(outcome, reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "CERT_STATUS_CHANGE_REQUEST_PROCESSED";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome)
+          .add("CertSerialNum", certSerialNum.toString()).add("RequestType", "revoke")
+          .add("RevokeReasonNum", Long.toString(revokeReasonNum)).add("Info", reason).list();
+    }
+  }
+
   // ---- key recovery (KRA) ----
 
   /**

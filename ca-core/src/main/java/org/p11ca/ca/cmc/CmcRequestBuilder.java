@@ -95,6 +95,11 @@ public final class CmcRequestBuilder {
     return this;
   }
 
+  /** A revokeRequest control (RFC 5272 section 6.11). */
+  public CmcRequestBuilder revokeRequest(RevocationRequest request) {
+    return control(CmcObjectIds.REVOKE_REQUEST, request.encode());
+  }
+
   /** popLinkRandom (RFC 5272 section 6.3.1.3): the R the requests' popLinkWitnessV2 MACs. */
   public CmcRequestBuilder popLinkRandom(byte[] random) {
     return control(CmcObjectIds.POP_LINK_RANDOM, new DEROctetString(random));

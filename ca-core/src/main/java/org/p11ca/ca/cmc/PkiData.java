@@ -88,6 +88,11 @@ public record PkiData(List<Control> controls, List<TaggedRequest> requests, List
     return known().all(CmcObjectIds.REVOKE_REQUEST, "revokeRequest", RevocationRequest::decode);
   }
 
+  /** The bodyPartID of each revokeRequest control, in the order {@link #revokeRequests} gives them. */
+  public List<Integer> revokeRequestBodyPartIds() {
+    return known().ofType(CmcObjectIds.REVOKE_REQUEST).stream().map(Control::bodyPartId).toList();
+  }
+
   /** Decodes every typed control once, so a malformed known control fails at parse time. */
   void checkKnownControls() {
     senderNonce();

@@ -44,6 +44,19 @@ public record RevocationRequest(X500Name issuerName, BigInteger serial, int reas
         + ", comment=" + comment + "]";
   }
 
+  /** The RevokeRequest SEQUENCE, optional fields in their order; invalidityDate to the second, in UTC. */
+  public ASN1Encodable encode() {
+    org.bouncycastle.asn1.ASN1EncodableVector v = new org.bouncycastle.asn1.ASN1EncodableVector();
+    v.add(issuerName);
+    v.add(new ASN1Integer(serial));
+    v.add(new ASN1Enumerated(reason));
+    invalidityDate.ifPresent(d -> v.add(new org.bouncycastle.asn1.DERGeneralizedTime(
+        java.util.Date.from(d.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))));
+    passphrase.ifPresent(p -> v.add(new org.bouncycastle.asn1.DEROctetString(p)));
+    comment.ifPresent(c -> v.add(new org.bouncycastle.asn1.DERUTF8String(c)));
+    return new org.bouncycastle.asn1.DERSequence(v);
+  }
+
   static RevocationRequest decode(ASN1Encodable value) {
     return Asn1Decoding.decode("revokeRequest", () -> {
       ASN1Sequence s = ASN1Sequence.getInstance(value);

@@ -66,7 +66,7 @@ public final class CmcService implements CmcAuthority {
   private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CONTROLS = Set.of(CmcObjectIds.SENDER_NONCE,
       CmcObjectIds.TRANSACTION_ID, CmcObjectIds.IDENTIFICATION, CmcObjectIds.IDENTITY_PROOF_V2,
       CmcObjectIds.POP_LINK_RANDOM, CmcObjectIds.POP_LINK_WITNESS_V2, CmcObjectIds.REG_INFO,
-      CmcObjectIds.DECRYPTED_POP);
+      CmcObjectIds.DECRYPTED_POP, CmcObjectIds.REVOKE_REQUEST);
 
   private final CaSigner ca;
   private final Profiles profiles;
@@ -78,6 +78,8 @@ public final class CmcService implements CmcAuthority {
   private final RequestStore requests;
   private final Optional<ChallengeAnswer> challengeAnswers;
   private final Optional<SelfSignedAuthentication> selfSigned;
+  private final List<RevocationListener> revocationListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final CmcRevocation revocation;
 
   /** A CA that cannot challenge encryption-only keys: requests without signature POP get popRequired. */
   public CmcService(CaSigner ca, Profiles profiles, CertificateStore certificates, RequestStore requests,
@@ -118,6 +120,13 @@ public final class CmcService implements CmcAuthority {
     this.challengeAnswers = challenges.map(c -> new ChallengeAnswer(c, requests, profiles, enrollment, audit, clock));
     this.selfSigned = sharedSecrets.map(s -> new SelfSignedAuthentication(s.store(), s.vault(), s.policy(), audit,
         clock));
+    this.revocation = new CmcRevocation(ca.certificate().getSubject(), certificates, sharedSecrets,
+        revocationListeners, audit, clock);
+  }
+
+  /** Registers who hears of each revocation once it is durable (the CRL publisher); at composition time. */
+  public void onRevocation(RevocationListener listener) {
+    revocationListeners.add(Objects.requireNonNull(listener));
   }
 
   @Override
@@ -195,8 +204,12 @@ public final class CmcService implements CmcAuthority {
       if (refusal.isPresent()) {
         return failure(data, refusal.get().bodyList(), refusal.get().reason());
       }
-      if (request.signature().isPresent()
-          && request.signature().get().signer() instanceof SignerIdentifier.SubjectKeyId
+      boolean selfSignedMessage = request.signature().isPresent()
+          && request.signature().get().signer() instanceof SignerIdentifier.SubjectKeyId;
+      if (!data.revokeRequests().isEmpty()) {
+        return revocationResponse(data, revoke(submission, request, selfSignedMessage));
+      }
+      if (selfSignedMessage
           && submission.endpoint() != CmcEndpoint.USER_SIGNED_FULL) {
         return response(data, enrollSelfSigned(submission, request));
       }
@@ -237,8 +250,12 @@ public final class CmcService implements CmcAuthority {
           .map(c -> c.type().getId() + " (bodyPartID " + c.bodyPartId() + ")").toList()
           + " (RFC 5272 section 3.2.1.2)");
       bodyList = unknown.stream().map(Control::bodyPartId).toList();
-    } else if (data.requests().isEmpty()) {
-      reason = Optional.of("the request holds no certification request");
+    } else if (data.requests().isEmpty() && data.revokeRequests().isEmpty()) {
+      reason = Optional.of("the request holds no certification request and no revokeRequest");
+    } else if (!data.requests().isEmpty() && !data.revokeRequests().isEmpty()) {
+      reason = Optional.of("the request holds both certification requests and revokeRequests: send them in"
+          + " separate messages");
+      bodyList = data.revokeRequestBodyPartIds();
     }
     if (reason.isEmpty()) {
       return Optional.empty();
@@ -291,6 +308,44 @@ public final class CmcService implements CmcAuthority {
     authorize(submission.endpoint(), profile.get(), signer);
     return requests.stream().map(r -> enrollment.enroll(r, profile.get(), requester, signer.agent(),
         data.transactionId())).toList();
+  }
+
+  /**
+   * revokeRequest controls (RFC 5272 section 6.11): signed with a certificate (agents revoke any of this CA's, users
+   * their own subject's), or unsigned with the holder's shared secret in the control (Dogtag's
+   * revRequest.sharedSecret). A self-signed message has no certificate to stand behind a revocation.
+   */
+  private List<CmcRevocation.Result> revoke(CmcSubmission submission, CmcRequest request, boolean selfSignedMessage) {
+    if (selfSignedMessage) {
+      String reason = "a self-signed message cannot revoke: sign the revokeRequest with a certificate of this CA, or"
+          + " send it unsigned with the certificate's shared secret";
+      audit.append(new AuditEvent.CmcRequestRefused(submission.caller().clientIp(), reason));
+      throw new CaException(FailInfo.BAD_REQUEST, reason);
+    }
+    if (request.signature().isEmpty()) {
+      return revocation.revokeAll(request.pkiData(), new CmcRevocation.BySharedSecret());
+    }
+    boolean agentEndpoint = submission.endpoint() == CmcEndpoint.FULL;
+    Signer signer = authentication.authenticate(request, submission.caller(), agentEndpoint,
+        submission.endpoint() == CmcEndpoint.USER_SIGNED_FULL);
+    return revocation.revokeAll(request.pkiData(), new CmcRevocation.BySigner(signer));
+  }
+
+  private CmcReply revocationResponse(PkiData data, List<CmcRevocation.Result> results) {
+    CmcResponseBuilder builder = new CmcResponseBuilder(clock, random).echoing(data);
+    boolean allDone = true;
+    for (CmcRevocation.Result r : results) {
+      if (r.failure().isPresent()) {
+        allDone = false;
+        builder.status(CmcStatusInfo.failed(List.of(r.bodyPartId()), r.failure().get().failInfo(),
+            r.failure().get().detail()));
+      } else {
+        builder.status(CmcStatusInfo.success(List.of(r.bodyPartId())));
+      }
+    }
+    builder.certificates(List.of());
+    return new CmcReply.Response(builder.sign(ca.contentSigner(), ca.certificate()),
+        CmcReply.CMC_RESPONSE_MEDIA_TYPE, allDone ? CmcStatus.SUCCESS : CmcStatus.FAILED);
   }
 
   /**
