@@ -25,7 +25,8 @@ public final class StoredSerialReservation implements SerialReservation {
   @Override
   public boolean reserve(BigInteger serial, CertificateIntent intent) {
     return store.reserve(new CertificateReservation(serial, intent.requestId(), intent.profileId(),
-        DistinguishedNames.rfc4514(intent.subject()), intent.tbsCertificate()));
+        DistinguishedNames.rfc4514(intent.subject()), intent.tbsCertificate(),
+        java.util.Optional.of(org.p11ca.ca.repository.SubjectKeyHash.of(intent.publicKey()))));
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.util.Set;
  *     6.7); such a key has not shown it can sign, so the profile must not certify it for signing
  * @param encryptedPop how such keys are challenged (meaningful only with {@code allowEncryptionOnlyKeys})
  * @param sharedSecretIdentity present when self-signed requests proven by a shared secret may use the profile
+ * @param renewal present when requests are renewals of the signer's certificate, under these rules
  */
 public record Profile(
     String id,
@@ -34,7 +35,8 @@ public record Profile(
     boolean archivalRequired,
     boolean allowEncryptionOnlyKeys,
     EncryptedPopPolicy encryptedPop,
-    java.util.Optional<SharedSecretIdentityPolicy> sharedSecretIdentity) {
+    java.util.Optional<SharedSecretIdentityPolicy> sharedSecretIdentity,
+    java.util.Optional<RenewalPolicy> renewal) {
 
   public Profile {
     Objects.requireNonNull(id);
@@ -49,6 +51,7 @@ public record Profile(
     Objects.requireNonNull(locations);
     Objects.requireNonNull(encryptedPop);
     Objects.requireNonNull(sharedSecretIdentity);
+    Objects.requireNonNull(renewal);
   }
 
   /**
@@ -126,8 +129,14 @@ public record Profile(
     }
     java.util.Optional<SharedSecretIdentityPolicy> sharedSecret = java.util.Optional.ofNullable(
         raw.sharedSecretIdentity()).map(SharedSecretIdentityPolicy::fromConfig);
+    // A renewal renews the signer's certificate: without a signer there is nothing whose expiry the window is about.
+    if (raw.renewal() != null && !(subjectName instanceof SubjectNamePolicy.FromSigner)) {
+      throw new FieldError("renewal", "needs subject.from: signer (a renewal renews the signer's certificate)");
+    }
+    java.util.Optional<RenewalPolicy> renewal = java.util.Optional.ofNullable(raw.renewal())
+        .map(RenewalPolicy::fromConfig);
     return new Profile(raw.id(), raw.description() == null ? "" : raw.description(), validity, subjectName, san,
-        keys, keyUsage, eku, basic, locations, archival, encryptionOnly, encryptedPop, sharedSecret);
+        keys, keyUsage, eku, basic, locations, archival, encryptionOnly, encryptedPop, sharedSecret, renewal);
   }
 
   private static Duration validity(String text) {

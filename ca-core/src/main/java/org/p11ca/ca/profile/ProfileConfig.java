@@ -24,7 +24,9 @@ public record ProfileConfig(
     /** How keys without signature POP are challenged; only with allowEncryptionOnlyKeys. */
     EncryptedPop encryptedPop,
     /** Present: self-signed requests proven by a shared secret may use the profile. */
-    SharedSecretIdentity sharedSecretIdentity) {
+    SharedSecretIdentity sharedSecretIdentity,
+    /** Present: renewal rules (key uniqueness, grace window); only with subject.from: signer. */
+    Renewal renewal) {
 
   /** {@code from: signer | request}; the rest applies to {@code request} only. */
   public record Subject(String from, List<String> requireAnyOf, String suffix) {
@@ -47,6 +49,10 @@ public record ProfileConfig(
 
   /** {@code format: dogtag | rfc}, {@code keyTransport: rsaPkcs1 | rsaOaepSha1 | rsaOaepSha256}, ISO lifetime. */
   public record EncryptedPop(String format, String keyTransport, String challengeLifetime) {
+  }
+
+  /** ISO-8601 durations; allowSameKeyRenewal defaults to false. */
+  public record Renewal(Boolean allowSameKeyRenewal, String graceBefore, String graceAfter) {
   }
 
   /** {@code popLinkWitness: optional | required}. */

@@ -46,6 +46,14 @@ public final class SignerCertificateCheck {
   }
 
   public Verdict check(X509CertificateHolder signer) {
+    return check(signer, java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param expiredGrace how long after its notAfter the signer is still accepted: a renewal profile's graceAfter,
+   *     so an expired certificate can sign its own renewal and nothing else
+   */
+  public Verdict check(X509CertificateHolder signer, java.time.Duration expiredGrace) {
     String who = "signer certificate " + DistinguishedNames.rfc4514(signer.getSubject()) + " (serial 0x"
         + signer.getSerialNumber().toString(16) + ")";
     if (!signer.getIssuer().equals(caCertificate.getSubject())) {
@@ -62,7 +70,8 @@ public final class SignerCertificateCheck {
       return notIssuedHere(who);
     }
     Instant now = clock.instant();
-    if (now.isBefore(signer.getNotBefore().toInstant()) || now.isAfter(signer.getNotAfter().toInstant())) {
+    if (now.isBefore(signer.getNotBefore().toInstant())
+        || now.isAfter(signer.getNotAfter().toInstant().plus(expiredGrace))) {
       return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " is not valid now (valid "
           + signer.getNotBefore().toInstant() + " to " + signer.getNotAfter().toInstant() + ")");
     }

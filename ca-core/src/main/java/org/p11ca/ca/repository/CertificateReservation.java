@@ -9,13 +9,21 @@ import java.util.Optional;
  *
  * @param tbsCertificate the DER TBSCertificate that will be signed
  * @param requestId the request this certificate answers, if it came from one
+ * @param subjectKeyHash {@link SubjectKeyHash} of the certified key, by which renewal rules find it
  */
 public record CertificateReservation(
     BigInteger serial,
     Optional<Long> requestId,
     String profileId,
     String subjectDn,
-    byte[] tbsCertificate) {
+    byte[] tbsCertificate,
+    Optional<String> subjectKeyHash) {
+
+  /** A reservation not findable by key (no renewal rule will see it). */
+  public CertificateReservation(BigInteger serial, Optional<Long> requestId, String profileId, String subjectDn,
+      byte[] tbsCertificate) {
+    this(serial, requestId, profileId, subjectDn, tbsCertificate, Optional.empty());
+  }
 
   public CertificateReservation {
     SerialHex.of(serial);
@@ -23,6 +31,7 @@ public record CertificateReservation(
     Objects.requireNonNull(profileId);
     Objects.requireNonNull(subjectDn);
     tbsCertificate = tbsCertificate.clone();
+    Objects.requireNonNull(subjectKeyHash);
   }
 
   @Override

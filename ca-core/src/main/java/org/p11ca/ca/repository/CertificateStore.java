@@ -47,6 +47,9 @@ public interface CertificateStore {
 
   Optional<CertificateRecord> find(BigInteger serial);
 
+  /** Every certificate row of this key (schema 8's key hash), oldest first: for the profiles' renewal rules. */
+  List<CertificateRecord> findByKey(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key);
+
   /** Rows with that status, by serial. */
   List<CertificateRecord> listByStatus(CertificateStatus status);
 

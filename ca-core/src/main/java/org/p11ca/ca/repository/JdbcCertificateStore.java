@@ -57,7 +57,7 @@ public final class JdbcCertificateStore implements CertificateStore {
       throws SQLException {
     // No check-then-insert: the primary key decides, so two concurrent reservations cannot both succeed.
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificate (serial_hex, status, request_id,"
-        + " profile_id, subject_dn, tbs_b64, reserved_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        + " profile_id, subject_dn, tbs_b64, reserved_at, spki_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, SerialHex.of(r.serial()));
       ps.setString(2, CertificateStatus.RESERVED.name());
       Jdbc.setOptionalLong(ps, 3, requestId);
@@ -65,6 +65,11 @@ public final class JdbcCertificateStore implements CertificateStore {
       ps.setString(5, r.subjectDn());
       ps.setString(6, Base64.getEncoder().encodeToString(r.tbsCertificate()));
       ps.setLong(7, now);
+      if (r.subjectKeyHash().isPresent()) {
+        ps.setString(8, r.subjectKeyHash().get());
+      } else {
+        ps.setNull(8, java.sql.Types.VARCHAR);
+      }
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
@@ -134,6 +139,24 @@ public final class JdbcCertificateStore implements CertificateStore {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT " + COLUMNS + " FROM certificate WHERE status = ? ORDER BY reserved_at, serial_hex")) {
         ps.setString(1, status.name());
+        List<CertificateRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(map(rs));
+          }
+        }
+        return List.copyOf(out);
+      }
+    });
+  }
+
+  @Override
+  public List<CertificateRecord> findByKey(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key) {
+    String hash = SubjectKeyHash.of(key);
+    return db.read("finding the certificates of a key", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + COLUMNS + " FROM certificate WHERE spki_sha256 = ? ORDER BY reserved_at, serial_hex")) {
+        ps.setString(1, hash);
         List<CertificateRecord> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

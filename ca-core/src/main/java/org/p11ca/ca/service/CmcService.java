@@ -215,7 +215,7 @@ public final class CmcService implements CmcAuthority {
       }
       boolean agentEndpoint = submission.endpoint() == CmcEndpoint.FULL;
       Signer signer = authentication.authenticate(request, submission.caller(), agentEndpoint,
-          submission.endpoint() == CmcEndpoint.USER_SIGNED_FULL);
+          submission.endpoint() == CmcEndpoint.USER_SIGNED_FULL, expiredSignerGrace(submission, data));
       if (!data.decryptedPops().isEmpty()) {
         return response(data, List.of(answerChallenge(submission, data, signer)));
       }
@@ -308,6 +308,20 @@ public final class CmcService implements CmcAuthority {
     authorize(submission.endpoint(), profile.get(), signer);
     return requests.stream().map(r -> enrollment.enroll(r, profile.get(), requester, signer.agent(),
         data.transactionId())).toList();
+  }
+
+  /**
+   * An expired signer may sign its own renewal, within the renewal profile's graceAfter; nothing else (the
+   * Enrollment renewal check then holds the request to the window).
+   */
+  private java.time.Duration expiredSignerGrace(CmcSubmission submission, PkiData data) {
+    if (submission.endpoint() != CmcEndpoint.USER_SIGNED_FULL || !data.decryptedPops().isEmpty()) {
+      return java.time.Duration.ZERO;
+    }
+    String profileId = submission.profileId().filter(p -> !p.isBlank())
+        .orElse(submission.endpoint().defaultProfileId());
+    return profiles.find(profileId).flatMap(Profile::renewal).map(r -> r.graceAfter())
+        .orElse(java.time.Duration.ZERO);
   }
 
   /**

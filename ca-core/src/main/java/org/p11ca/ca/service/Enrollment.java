@@ -191,10 +191,49 @@ final class Enrollment {
 
   private ApprovedRequest approve(Optional<Long> requestId, Profile profile, Requester requester,
       RequestedCertificate wanted, TaggedRequest request) {
+    profile.renewal().ifPresent(rules -> checkRenewal(rules, profile, requester, wanted));
     ApprovedRequest approved = new ApprovedRequest(profile, issuedSubject(profile, requester, wanted, request),
         wanted.publicKey(), wanted.extensions(), requestId);
     issuer.check(approved);
     return approved;
+  }
+
+  /**
+   * A renewal profile (RenewalPolicy): the signer's certificate is renewed only within its grace window, and the
+   * requested key may already be certified only for this subject, never in a revoked certificate, and only when
+   * the profile allows same-key renewal (noKeyReuse otherwise).
+   */
+  private void checkRenewal(org.p11ca.ca.profile.RenewalPolicy rules, Profile profile, Requester requester,
+      RequestedCertificate wanted) {
+    Signer signer = requester.signer().orElseThrow(() -> new CaException(FailInfo.BAD_REQUEST, "profile "
+        + profile.id() + " renews the signer's certificate, and this request has no signer"));
+    Instant notAfter = signer.certificate().getNotAfter().toInstant();
+    Instant now = clock.instant();
+    if (!rules.withinGrace(notAfter, now)) {
+      throw new CaException(FailInfo.BAD_REQUEST, "certificate 0x" + signer.certificate().getSerialNumber()
+          .toString(16) + " expires at " + notAfter + " and can be renewed under profile " + profile.id()
+          + rules.graceBefore().map(b -> " from " + notAfter.minus(b)).orElse("") + " until "
+          + notAfter.plus(rules.graceAfter()) + ", not at " + now);
+    }
+    String subject = DistinguishedNames.rfc4514(signer.certificate().getSubject());
+    for (org.p11ca.ca.repository.CertificateRecord existing : certificates.findByKey(wanted.publicKey())) {
+      if (existing.status() == org.p11ca.ca.repository.CertificateStatus.RESERVED) {
+        // Reserved and never recorded as issued: a failed attempt (perhaps this request's own earlier try).
+        continue;
+      }
+      String which = "the requested key is already in certificate 0x" + existing.serial().toString(16);
+      if (existing.status() == org.p11ca.ca.repository.CertificateStatus.REVOKED) {
+        throw new CaException(FailInfo.NO_KEY_REUSE, which + ", which is revoked: a revoked certificate's key is"
+            + " never certified again");
+      }
+      if (!existing.subjectDn().equals(subject)) {
+        throw new CaException(FailInfo.NO_KEY_REUSE, which + " for another subject ('" + existing.subjectDn() + "')");
+      }
+      if (!rules.allowSameKeyRenewal()) {
+        throw new CaException(FailInfo.NO_KEY_REUSE, which + ", and profile " + profile.id() + " does not allow"
+            + " same-key renewal (renewal.allowSameKeyRenewal): renew with a new key");
+      }
+    }
   }
 
   /** Issuance failed before its request was recorded; the caller records it. */

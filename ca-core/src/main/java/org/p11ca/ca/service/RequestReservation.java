@@ -12,6 +12,7 @@ import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.issuance.CertificateIntent;
 import org.p11ca.ca.issuance.SerialReservation;
 import org.p11ca.ca.repository.CertificateReservation;
+import org.p11ca.ca.repository.SubjectKeyHash;
 import org.p11ca.ca.repository.CertificateStore;
 import org.p11ca.ca.repository.NewRequest;
 
@@ -58,10 +59,11 @@ final class RequestReservation implements SerialReservation {
     String subject = DistinguishedNames.rfc4514(intent.subject());
     if (requestId.isPresent()) {
       return certificates.reserve(new CertificateReservation(serial, requestId, intent.profileId(), subject,
-          intent.tbsCertificate()));
+          intent.tbsCertificate(), Optional.of(SubjectKeyHash.of(intent.publicKey()))));
     }
     Optional<Long> recorded = certificates.reserveForNewRequest(toRecord.orElseThrow(),
-        new CertificateReservation(serial, Optional.empty(), intent.profileId(), subject, intent.tbsCertificate()));
+        new CertificateReservation(serial, Optional.empty(), intent.profileId(), subject, intent.tbsCertificate(),
+            Optional.of(SubjectKeyHash.of(intent.publicKey()))));
     if (recorded.isEmpty()) {
       return false;
     }

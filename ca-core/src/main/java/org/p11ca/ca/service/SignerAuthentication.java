@@ -61,6 +61,12 @@ final class SignerAuthentication {
    * @throws CaException with the fail reason when the signer is not authenticated (already audited)
    */
   Signer authenticate(CmcRequest request, Caller caller, boolean agentEndpoint, boolean bindTlsCertificate) {
+    return authenticate(request, caller, agentEndpoint, bindTlsCertificate, java.time.Duration.ZERO);
+  }
+
+  /** @param expiredGrace how long an expired signer is still accepted (a renewal profile's graceAfter) */
+  Signer authenticate(CmcRequest request, Caller caller, boolean agentEndpoint, boolean bindTlsCertificate,
+      java.time.Duration expiredGrace) {
     String authManager = agentEndpoint ? AGENT_AUTH : USER_SIGNED_AUTH;
     CmcSignature signature = request.signature().orElseThrow(() -> refuse("--", authManager,
         FailInfo.BAD_REQUEST, "the request is not signed; this endpoint needs a CMC request signed with a"
@@ -80,7 +86,7 @@ final class SignerAuthentication {
     String subjectId = DistinguishedNames.rfc4514(cert.getSubject());
     Verdict verdict = signatureVerdict(signature, cert);
     if (verdict.passed()) {
-      verdict = certificateCheck.check(cert);
+      verdict = certificateCheck.check(cert, expiredGrace);
     }
     auditSignatureCheck(agentEndpoint, subjectId, verdict);
     if (verdict instanceof Verdict.Refused refused) {
