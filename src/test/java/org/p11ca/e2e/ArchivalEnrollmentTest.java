@@ -70,7 +70,8 @@ class ArchivalEnrollmentTest {
       List<String> events = ca.auditEvents().stream().map(e -> e.substring(0, e.indexOf(']') + 1))
           .filter(e -> !e.contains("CHECKPOINT") && !e.contains("ACCESS_SESSION")).toList();
       List<String> seed = List.of("[AuditEvent=CMC_USER_SIGNED_REQUEST_SIG_VERIFY_SUCCESS]",
-          "[AuditEvent=AUTH_SUCCESS]", "[AuditEvent=AUTHZ_SUCCESS]", "[AuditEvent=PROFILE_CERT_REQUEST]",
+          "[AuditEvent=AUTH_SUCCESS]", "[AuditEvent=AUTHZ_SUCCESS]", "[AuditEvent=SECURITY_DATA_ARCHIVAL_REQUEST]",
+          "[AuditEvent=SECURITY_DATA_ARCHIVAL_REQUEST_PROCESSED]", "[AuditEvent=PROFILE_CERT_REQUEST]",
           "[AuditEvent=CMC_USER_SIGNED_REQUEST_SIG_VERIFY_SUCCESS]", "[AuditEvent=AUTH_SUCCESS]",
           "[AuditEvent=AUTHZ_SUCCESS]", "[AuditEvent=PROOF_OF_POSSESSION]", "[AuditEvent=CERT_REQUEST_PROCESSED]");
       assertEquals(seed, events.subList(events.size() - seed.size(), events.size()), String.join("\n", events));

@@ -534,6 +534,59 @@ public sealed interface AuditEvent {
     }
   }
 
+  // ---- key archival (KRA) ----
+
+  /**
+   * A private key sent for archival was unwrapped on the token, checked against the request's public key and
+   * wrapped for storage, or refused (Dogtag's SECURITY_DATA_ARCHIVAL_REQUEST); {@code reason} exactly on failure.
+   */
+  record SecurityDataArchivalRequest(String subjectId, Outcome outcome, Optional<String> reason)
+      implements AuditEvent {
+    public SecurityDataArchivalRequest {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      requireReasonOnFailure(outcome, reason);
+    }
+
+    @Override
+    public String eventType() {
+      return "SECURITY_DATA_ARCHIVAL_REQUEST";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome).add("Info", reason).list();
+    }
+  }
+
+  /**
+   * The archived key stored with its request (Dogtag's SECURITY_DATA_ARCHIVAL_REQUEST_PROCESSED); {@code
+   * wrappedUnder} names the token key it is wrapped under, never key material.
+   */
+  record SecurityDataArchivalRequestProcessed(String subjectId, long requestId, String wrappedUnder)
+      implements AuditEvent {
+    public SecurityDataArchivalRequestProcessed {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(wrappedUnder);
+    }
+
+    @Override
+    public String eventType() {
+      return "SECURITY_DATA_ARCHIVAL_REQUEST_PROCESSED";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome())
+          .add("ReqID", Long.toString(requestId)).add("WrappedUnder", wrappedUnder).list();
+    }
+  }
+
   // ---- key recovery (KRA) ----
 
   /**

@@ -109,7 +109,7 @@ final class Enrollment {
       // Archived once the profile accepts the request, before any challenge: a key that does not match the request
       // is refused in round 1 (the check runs on the token, the key never in clear).
       if (toArchive.isPresent()) {
-        archived = Optional.of(archival.orElseThrow().archiver().archive(toArchive.get(), wanted.publicKey()));
+        archived = Optional.of(archive(toArchive.get(), wanted, requester));
       }
       Verdict pop = PossessionCheck.check(request, raVerifiedAccepted);
       if (pop instanceof Verdict.Refused refused) {
@@ -118,7 +118,7 @@ final class Enrollment {
         }
         challenged = Optional.of(requests.create(pending));
         long challengedId = challenged.get().id();
-        archived.ifPresent(k -> archival.orElseThrow().store().save(challengedId, k));
+        archived.ifPresent(k -> storeArchived(challengedId, k, requester));
         challenge = Optional.of(challenge(challenged.get(), submitted, profile, requester.signer().orElseThrow(),
             wanted));
       }
@@ -143,7 +143,7 @@ final class Enrollment {
     // The archived key is stored as soon as its request is on record, before the token signs: a certificate of an
     // archival profile never exists without its key in the KRA.
     LongConsumer onRecorded = id -> {
-      keyToStore.ifPresent(k -> archival.orElseThrow().store().save(id, k));
+      keyToStore.ifPresent(k -> storeArchived(id, k, requester));
       auditApproval.accept(id);
     };
     RequestReservation reservation = RequestReservation.recording(certificates, pending, onRecorded);
@@ -178,6 +178,26 @@ final class Enrollment {
         && ArchiveOptions.of(crmf.msg()).isPresent() && archival.isPresent();
     return issue(RequestReservation.forRecorded(certificates, record.id()), request, approved, requester,
         archivedInRoundOne);
+  }
+
+  /** Archives on the token, audited either way (SECURITY_DATA_ARCHIVAL_REQUEST). */
+  private ArchivedKey archive(ArchiveOptions options, RequestedCertificate wanted, Requester requester) {
+    try {
+      ArchivedKey key = archival.orElseThrow().archiver().archive(options, wanted.publicKey());
+      audit.append(new AuditEvent.SecurityDataArchivalRequest(requester.subjectId(), Outcome.SUCCESS,
+          Optional.empty()));
+      return key;
+    } catch (CaException e) {
+      audit.append(new AuditEvent.SecurityDataArchivalRequest(requester.subjectId(), Outcome.FAILURE,
+          Optional.of(e.detail())));
+      throw e;
+    }
+  }
+
+  private void storeArchived(long requestId, ArchivedKey key, Requester requester) {
+    archival.orElseThrow().store().save(requestId, key);
+    audit.append(new AuditEvent.SecurityDataArchivalRequestProcessed(requester.subjectId(), requestId,
+        key.storageKey()));
   }
 
   /** Records and audits a request refused before the profile could look at it (e.g. an unknown profile). */

@@ -142,10 +142,17 @@ class KeyArchivalEnrollmentTest {
   void encryptionOnlyKeyWithArchival_isArchivedInRoundOne_andLinkedToItsCertificateInRoundTwo() throws Exception {
     Subscriber key = Subscriber.rsa(2048);
     CertReqMsg msg = withArchive(key.crmf(BOB, null), key.keys);
+    int from = ca.auditLines();
     CmcResponse r1 = submit(signed(new CmcRequestBuilder(new SecureRandom()).crmf(msg)));
     assertEquals(Optional.of(FailInfo.POP_REQUIRED), r1.statuses().get(0).failInfo(),
         () -> r1.statuses().get(0).toString());
     long requestId = new BigInteger(r1.responseInfo().orElseThrow()).longValueExact();
+    List<String> events = ca.eventsSince(from);
+    assertTrue(events.indexOf("SECURITY_DATA_ARCHIVAL_REQUEST") >= 0
+        && events.indexOf("SECURITY_DATA_ARCHIVAL_REQUEST") < events.indexOf("SECURITY_DATA_ARCHIVAL_REQUEST_PROCESSED"),
+        events.toString());
+    assertTrue(ca.auditText().contains("[AuditEvent=SECURITY_DATA_ARCHIVAL_REQUEST_PROCESSED]")
+        && ca.auditText().contains("[ReqID=" + requestId + "][WrappedUnder="), "the stored key names its request");
     ArchivedKey stored = archived.findByRequest(requestId).orElseThrow();
     assertEquals(key.publicKeyInfo(), stored.publicKey());
 
@@ -193,6 +200,9 @@ class KeyArchivalEnrollmentTest {
     assertTrue(r1.encryptedPops().isEmpty());
     assertTrue(ca.auditText().lines().skip(from).anyMatch(l -> l.contains("[AuditEvent=PROFILE_CERT_REQUEST]")
         && l.contains("[Outcome=Failure]")));
+    assertTrue(ca.auditText().lines().skip(from).anyMatch(l -> l.contains(
+        "[AuditEvent=SECURITY_DATA_ARCHIVAL_REQUEST]") && l.contains("[Outcome=Failure]")
+        && l.contains("does not match")));
   }
 
   @Test
