@@ -136,6 +136,23 @@ public interface Token extends AutoCloseable {
 
   void destroy(KeyHandle object);
 
+  /**
+   * {@link #destroy} for the finally block that cleans up transient session objects: null is skipped, and a
+   * failure is logged, not thrown, since a session object also vanishes with its session and the failure is not
+   * the caller's operation's.
+   */
+  default void destroyQuietly(KeyHandle object) {
+    if (object == null) {
+      return;
+    }
+    try {
+      destroy(object);
+    } catch (HsmException e) {
+      System.getLogger(Token.class.getName()).log(System.Logger.Level.WARNING,
+          "cannot destroy session object " + object + ": " + e.getMessage());
+    }
+  }
+
   /** C_SetPIN on the user PIN; the token stays logged in. */
   void changeUserPin(PinSource oldPin, PinSource newPin);
 

@@ -87,9 +87,9 @@ public final class ArchivedKeyExport {
     } finally {
       wipe(transfer);
       wipe(pkcs8);
-      destroyQuietly(oneTimePublic);
-      destroyQuietly(transferKey);
-      destroyQuietly(privateKey);
+      token.destroyQuietly(oneTimePublic);
+      token.destroyQuietly(transferKey);
+      token.destroyQuietly(privateKey);
     }
   }
 
@@ -166,17 +166,6 @@ public final class ArchivedKeyExport {
   private static void wipe(byte[] b) {
     if (b != null) {
       Arrays.fill(b, (byte) 0);
-    }
-  }
-
-  private void destroyQuietly(KeyHandle handle) {
-    if (handle != null) {
-      try {
-        token.destroy(handle);
-      } catch (HsmException e) {
-        System.getLogger(ArchivedKeyExport.class.getName()).log(System.Logger.Level.WARNING,
-            "cannot destroy session object " + handle + ": " + e.getMessage());
-      }
     }
   }
 }

@@ -72,8 +72,8 @@ public final class KeyArchiver {
       WrappedKey wrapped = token.wrapKeyForStorage(storageKey, privateKey);
       return new ArchivedKey(wrapped, storageKey.label().orElse("unnamed"), requestedKey);
     } finally {
-      destroyQuietly(privateKey);
-      destroyQuietly(sessionKey);
+      token.destroyQuietly(privateKey);
+      token.destroyQuietly(sessionKey);
     }
   }
 
@@ -190,17 +190,6 @@ public final class KeyArchiver {
       return key.getEncoded();
     } catch (java.io.IOException e) {
       throw new IllegalStateException("re-encoding a parsed public key failed", e);
-    }
-  }
-
-  private void destroyQuietly(KeyHandle handle) {
-    if (handle != null) {
-      try {
-        token.destroy(handle);
-      } catch (HsmException e) {
-        System.getLogger(KeyArchiver.class.getName()).log(System.Logger.Level.WARNING,
-            "cannot destroy session object " + handle + ": " + e.getMessage());
-      }
     }
   }
 }

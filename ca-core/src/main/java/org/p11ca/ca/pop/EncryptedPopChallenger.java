@@ -123,8 +123,8 @@ public final class EncryptedPopChallenger {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the token could not make the EncryptedPOP challenge: "
           + e.getMessage(), e);
     } finally {
-      destroyQuietly(subscriberKey);
-      destroyQuietly(sessionKey);
+      token.destroyQuietly(subscriberKey);
+      token.destroyQuietly(sessionKey);
       java.util.Arrays.fill(challenge, (byte) 0);
     }
   }
@@ -218,18 +218,6 @@ public final class EncryptedPopChallenger {
       return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(key.getEncoded()));
     } catch (GeneralSecurityException | IOException e) {
       throw new CaException(FailInfo.BAD_REQUEST, "the request's RSA public key cannot be read", e);
-    }
-  }
-
-  private void destroyQuietly(KeyHandle handle) {
-    if (handle != null) {
-      try {
-        token.destroy(handle);
-      } catch (HsmException e) {
-        // A session object also vanishes with its session; the failure is not the request's.
-        System.getLogger(EncryptedPopChallenger.class.getName()).log(System.Logger.Level.WARNING,
-            "cannot destroy session object " + handle + ": " + e.getMessage());
-      }
     }
   }
 }
