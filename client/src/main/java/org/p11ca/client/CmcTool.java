@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * p11ca-cmc, the subscriber's CMC tools, mirroring Dogtag's CRMFPopClient, PKCS10Client, CMCRequest, HttpClient and
- * CMCResponse. Exit codes: 0 success, 1 a runtime failure (a file, a password, the token, the server, a CMC failure
+ * p11ca-cmc, the subscriber's CMC tools, mirroring Dogtag's CRMFPopClient, PKCS10Client, CMCRequest (and its
+ * revRequest), HttpClient and CMCResponse. Exit codes: 0 success, 1 a runtime failure (a file, a password, the token, the server, a CMC failure
  * status), 2 bad usage, 3 unexpected; every failure is one line on stderr (see {@link ErrorReporter}).
  */
 @Command(name = "p11ca-cmc", mixinStandardHelpOptions = true, version = "p11ca-cmc 0.1.0",
@@ -28,6 +28,7 @@ import picocli.CommandLine.TypeConversionException;
         CrmfCommand.class,
         Pkcs10Command.class,
         RequestCommand.class,
+        RevokeCommand.class,
         SubmitCommand.class,
         ResponseCommand.class,
         ImportCertCommand.class})

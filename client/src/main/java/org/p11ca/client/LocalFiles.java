@@ -42,14 +42,36 @@ final class LocalFiles {
    */
   static void writeNewSecret(Path file, byte[] content, String what) {
     try {
-      Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
+        // Owner-only from the moment it exists, not after the key is in it.
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        // Not a POSIX file system: its default permissions are all we can have.
+        Files.createFile(file);
+      }
+      Files.write(file, content, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    } catch (FileAlreadyExistsException e) {
+      throw new CmcToolException(what + " " + file + " already exists: it is not overwritten, choose another name");
+    } catch (IOException e) {
+      throw new CmcToolException("cannot write " + what + " " + file + ": " + describe(e));
+    }
+  }
+
+  /**
+   * Writes a file that holds a secret in clear, such as an unsigned revocation request with its passphrase:
+   * owner-only from its creation on, and an existing file is made owner-only before it is overwritten.
+   */
+  static void writeOwnerOnly(Path file, byte[] content, String what) {
+    try {
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (FileAlreadyExistsException e) {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException e) {
         // Not a POSIX file system: its default permissions are all we can have.
       }
-    } catch (FileAlreadyExistsException e) {
-      throw new CmcToolException(what + " " + file + " already exists: it is not overwritten, choose another name");
+      Files.write(file, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new CmcToolException("cannot write " + what + " " + file + ": " + describe(e));
     }

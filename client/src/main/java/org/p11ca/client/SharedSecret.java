@@ -10,9 +10,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The shared secret that keys identityProofV2 and popLinkWitnessV2 (RFC 5272 sections 6.2.1 and 6.3.1), as the
- * UTF-8 octets the CA keys its MACs with. It never appears in output or in a message: {@link #toString} hides it,
- * and {@link #close} clears it, so hold it in try-with-resources.
+ * The shared secret that keys identityProofV2 and popLinkWitnessV2 (RFC 5272 sections 6.2.1 and 6.3.1), or that an
+ * unsigned revokeRequest carries as its passphrase (section 6.11), as the UTF-8 octets the CA uses. It never
+ * appears in output or in a message: {@link #toString} hides it, and {@link #close} clears it, so hold it in
+ * try-with-resources.
  */
 final class SharedSecret implements AutoCloseable {
 
@@ -57,9 +58,12 @@ final class SharedSecret implements AutoCloseable {
     return checked(value.getBytes(StandardCharsets.UTF_8), "environment variable " + variable);
   }
 
-  /** witness.sharedSecret of a Dogtag cfg: Dogtag's CMCRequest reads it there, so a cfg file may hold it. */
-  static SharedSecret fromConfig(Path configFile, String value) {
-    return checked(value.getBytes(StandardCharsets.UTF_8), configFile + " witness.sharedSecret");
+  /**
+   * A Dogtag cfg's witness.sharedSecret or revRequest.sharedSecret: Dogtag's CMCRequest reads them there, so a cfg
+   * file may hold one.
+   */
+  static SharedSecret fromConfig(Path configFile, String key, String value) {
+    return checked(value.getBytes(StandardCharsets.UTF_8), configFile + " " + key);
   }
 
   private static SharedSecret checked(byte[] utf8, String source) {
@@ -84,8 +88,8 @@ final class SharedSecret implements AutoCloseable {
   }
 
   /**
-   * The secret's UTF-8 octets themselves, not a copy, for the MAC computations: do not keep them, they are cleared
-   * on {@link #close}.
+   * The secret's UTF-8 octets themselves, not a copy, for the MAC computations and the revocation passphrase: do
+   * not keep them, they are cleared on {@link #close}.
    */
   byte[] revealUtf8() {
     if (this == NONE) {

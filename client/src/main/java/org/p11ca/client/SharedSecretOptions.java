@@ -159,6 +159,6 @@ final class SharedSecretOptions {
     if (secretVariable != null) {
       return SharedSecret.fromEnvironment(secretVariable);
     }
-    return SharedSecret.fromConfig(configFile, configuredSecret.orElseThrow());
+    return SharedSecret.fromConfig(configFile, "witness.sharedSecret", configuredSecret.orElseThrow());
   }
 }

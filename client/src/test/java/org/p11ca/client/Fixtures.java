@@ -15,6 +15,8 @@ final class Fixtures {
 
   /** user-bob.p12's password (shared/fixtures/dogtag/README.md). */
   static final String BOB_P12_PASSWORD = "user-p12-pass";
+  /** agent.p12's password (the same README). */
+  static final String AGENT_P12_PASSWORD = "agent-p12-pass";
 
   static Path root() {
     String dir = System.getProperty("p11ca.fixtures");
