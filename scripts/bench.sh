@@ -22,11 +22,26 @@
 #       on a SQLite CaDatabase in the temporary directory). Requests are built in software before timing, each with
 #       its own session key. Defaults (2 s x 3 repeats, 1 s warm-up) take about a minute.
 #
+#   scripts/bench.sh ocsp [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8]
+#       OCSP responses per second from the responder in process (OcspResponder.respond: parse, one SQLite read,
+#       sign on the token with the RSA-2048 CA key, verify, encode) over 64 certificate rows (1 in 4 revoked),
+#       interleaved in one run with the raw token sign rate of the same key, per concurrency. Requests (SHA-1
+#       CertID, 16-octet nonce) are built before timing. Defaults (2 s x 3 repeats, 1 s warm-up) take under a minute.
+#
+#   scripts/bench.sh crl [--sizes 1000,10000,100000] [--repeats R]
+#       full CRL generation (CrlPublisher.generateNow: read the revoked rows, build, one signature on the token,
+#       verify, store, audit) at each number of revoked entries, on a fresh SoftHSM2 token and a SQLite database in
+#       the temporary directory; revoked rows are inserted in bulk for setup. Defaults (5 timed runs per size after
+#       one untimed) take about 15 seconds.
+#
 # Output: `hsm ...` lines (one per measurement: median ops/s, min, max), a summary table, and `ratio ...` lines.
 # cmc prints `raw ...`, one `cmc ...` line per concurrency (issued/s, p50/p99, CPU of load generator and server),
 # and one `ratio concurrency=N issuance/raw=X.XX` line per concurrency (0.5 is the ceiling: two signatures each).
 # kra prints one `kra ...` line per operation and thread count (ops/s median, min, max), a `cost` line per thread
 # count, and `ratio threads=N archive/raw-unwrap=X.XX` lines.
+# ocsp prints `raw ...` and `ocsp ...` lines per concurrency (median ops/s, min, max, ms per op) and
+# `ratio concurrency=N ocsp/raw=X.XX` lines (1.0 is the ceiling: one signature per response).
+# crl prints one `crl revoked=N median_ms=... min_ms=... max_ms=... crl_bytes=...` line per size.
 # Compare ratios within one run: on a shared machine absolute numbers drift from run to run, ratios much less.
 set -euo pipefail
 
@@ -46,6 +61,11 @@ usage: scripts/bench.sh <benchmark> [options]
   kra   KRA key archival per second vs the raw token unwrap it is made of, and the database save, per thread count
         options: --seconds S (default 2)  --repeats R (default 3)  --warmup S (default 1)  --threads LIST (default 1,2)
                  --backend iaik|sun (default iaik)
+  ocsp  OCSP responses per second (responder in process) vs the raw token sign rate of the same key
+        options: --seconds S (default 2)  --repeats R (default 3)  --warmup S (default 1)  --concurrency LIST
+                 (default 1,2,8)
+  crl   full CRL generation time for each number of revoked entries
+        options: --sizes LIST (default 1000,10000,100000)  --repeats R (default 5)
 USAGE
 }
 
@@ -67,7 +87,7 @@ print_environment() { # print_environment <exact command line>
   echo "env date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 
-run_benchmark() { # run_benchmark <hsm|cmc|kra> [options]
+run_benchmark() { # run_benchmark <hsm|cmc|kra|crl> [options]
   local benchmark=$1 start=$SECONDS status=0
   shift
   if [[ ! -f $softhsm_library ]] || ! command -v softhsm2-util >/dev/null; then
@@ -76,7 +96,7 @@ run_benchmark() { # run_benchmark <hsm|cmc|kra> [options]
   fi
   build_if_stale
   # A token directory of its own: the benchmark initializes tokens, and must never see the system's. bench cmc and
-  # bench kra also keep the CA's database here, on the same disk as /tmp: its fsyncs are real.
+  # bench kra and bench crl also keep the CA's database here, on the same disk as /tmp: its fsyncs are real.
   token_dir=$(mktemp -d "${TMPDIR:-/tmp}/p11ca-bench.XXXXXX")
   trap 'rm -rf "$token_dir"' EXIT
   mkdir "$token_dir/tokens"
@@ -91,7 +111,7 @@ run_benchmark() { # run_benchmark <hsm|cmc|kra> [options]
 }
 
 case "${1:-}" in
-  hsm | cmc | kra)
+  hsm | cmc | kra | crl | ocsp)
     run_benchmark "$@"
     ;;
   "")

@@ -3,8 +3,10 @@ package org.p11ca.bench;
 import java.util.Arrays;
 import org.p11ca.bench.cmc.CmcBench;
 import org.p11ca.bench.cmc.CmcServerMain;
+import org.p11ca.bench.crl.CrlBench;
 import org.p11ca.bench.hsm.HsmBench;
 import org.p11ca.bench.kra.KraBench;
+import org.p11ca.bench.ocsp.OcspBench;
 
 /**
  * Entry point of the benchmarks that scripts/bench.sh runs. Benchmarks, not tests: they print throughput to compare
@@ -20,7 +22,11 @@ public final class Bench {
               options: --ca-key rsa2048|p256 --seconds S --repeats R --warmup S --concurrency 1,2,8,32
                        --sessions N (the server's token sessions = raw sign threads) --identities N --library PATH
         kra   KRA key archival (KeyArchiver.archive) vs the raw token unwrap it is made of, and the database save
-              options: --seconds S --repeats R --warmup S --threads 1,2 --backend iaik|sun --library PATH""";
+              options: --seconds S --repeats R --warmup S --threads 1,2 --backend iaik|sun --library PATH
+        ocsp  OCSP responses (OcspResponder in process) vs the raw token sign rate of the same CA key
+              options: --seconds S --repeats R --warmup S --concurrency 1,2,8 --library PATH
+        crl   full CRL generation time (CrlPublisher.generateNow) for 1k, 10k and 100k revoked entries
+              options: --sizes 1000,10000,100000 --repeats R --library PATH""";
 
   private Bench() {
   }
@@ -33,6 +39,12 @@ public final class Bench {
     }
     if (benchmark.equals("kra")) {
       System.exit(KraBench.main(rest, LibraryConsole.takeOverStandardOut()));
+    }
+    if (benchmark.equals("crl")) {
+      System.exit(CrlBench.main(rest, LibraryConsole.takeOverStandardOut()));
+    }
+    if (benchmark.equals("ocsp")) {
+      System.exit(OcspBench.main(rest, LibraryConsole.takeOverStandardOut()));
     }
     if (benchmark.equals(CmcServerMain.COMMAND)) {
       // The server bench cmc starts in a JVM of its own (not a benchmark to run by hand).

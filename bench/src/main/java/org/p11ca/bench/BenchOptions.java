@@ -56,7 +56,8 @@ public record BenchOptions(Duration measurement, int repeats, Duration warmup, P
     return repeats + "x" + BigDecimal.valueOf(measurement.toMillis(), 3).stripTrailingZeros().toPlainString() + "s";
   }
 
-  private static Duration seconds(String name, String value) {
+  /** An option's value in seconds, e.g. 2 or 0.5; shared by every bench mode's options. */
+  public static Duration seconds(String name, String value) {
     try {
       return Duration.ofMillis(new BigDecimal(value).movePointRight(3).longValueExact());
     } catch (NumberFormatException | ArithmeticException e) {
@@ -64,11 +65,21 @@ public record BenchOptions(Duration measurement, int repeats, Duration warmup, P
     }
   }
 
-  private static int integer(String name, String value) {
+  /** An option's value as a whole number. */
+  public static int integer(String name, String value) {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " takes a whole number, not '" + value + "'");
     }
+  }
+
+  /** An option's value as a comma-separated list of whole numbers. */
+  public static java.util.List<Integer> integers(String name, String value) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (String part : value.split(",")) {
+      out.add(integer(name, part.trim()));
+    }
+    return java.util.List.copyOf(out);
   }
 }

@@ -15,10 +15,13 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.audit.AuditSigner;
+import org.p11ca.ca.crl.CrlGenerator;
+import org.p11ca.ca.crl.CrlPublisher;
 import org.p11ca.ca.kra.ArchivedKeyExport;
 import org.p11ca.ca.kra.KeyArchiver;
 import org.p11ca.ca.kra.KeyRecovery;
 import org.p11ca.ca.kra.KraAgentAuthentication;
+import org.p11ca.ca.ocsp.OcspResponder;
 import org.p11ca.ca.proof.SignerCertificateCheck;
 import org.p11ca.ca.profile.ProfileLoader;
 import org.p11ca.ca.profile.Profiles;
@@ -27,6 +30,7 @@ import org.p11ca.ca.repository.JdbcAgentStore;
 import org.p11ca.ca.repository.JdbcArchivedKeyStore;
 import org.p11ca.ca.repository.JdbcKeyRecoveryStore;
 import org.p11ca.ca.repository.JdbcCertificateStore;
+import org.p11ca.ca.repository.JdbcCrlStore;
 import org.p11ca.ca.repository.JdbcPendingPopStore;
 import org.p11ca.ca.pop.EncryptedPopChallenger;
 import org.p11ca.ca.service.EncryptedPopSupport;
@@ -48,6 +52,7 @@ import org.p11ca.hsm.TokenConfig;
 import org.p11ca.hsm.pkcs11.Pkcs11Library;
 import org.p11ca.server.config.ServerConfig;
 import org.p11ca.server.config.TokenSettings;
+import org.p11ca.server.http.CrlHandler;
 
 /**
  * The CA without its HTTP front: token, database, audit log and the CMC facade, opened from a validated config. The
@@ -76,12 +81,19 @@ final class CaCore implements AutoCloseable {
   final Optional<X509Certificate> transportCertificate;
   /** Empty when the token has no shared-secret key: self-signed requests are then refused. */
   final Optional<SharedSecretAdministration> sharedSecrets;
+  /** The full CRL, remade after revocations; started by the server only ({@link CrlPublisher#start()}). */
+  final CrlPublisher crls;
+  /** The paths of the profiles' http crlDistributionPoint URLs, where the server serves the CRL as well. */
+  final Set<String> crlDistributionPaths;
+  /** Answers OCSP from the certificate records, signing with the CA key. */
+  final OcspResponder ocsp;
   private final OpenedResources resources;
 
   private CaCore(OpenedResources resources, Token token, CaDatabase database, AuditLog audit,
       JdbcAgentStore agents, JdbcCertificateStore certificates, CmcService cmc, Optional<KeyRecovery> keyRecovery,
       KraAgentAuthentication kraAgents, List<X509Certificate> caChain,
-      Optional<X509Certificate> transportCertificate, Optional<SharedSecretAdministration> sharedSecrets) {
+      Optional<X509Certificate> transportCertificate, Optional<SharedSecretAdministration> sharedSecrets,
+      CrlPublisher crls, Set<String> crlDistributionPaths, OcspResponder ocsp) {
     this.resources = resources;
     this.token = token;
     this.database = database;
@@ -94,6 +106,9 @@ final class CaCore implements AutoCloseable {
     this.caChain = List.copyOf(caChain);
     this.transportCertificate = transportCertificate;
     this.sharedSecrets = sharedSecrets;
+    this.crls = crls;
+    this.crlDistributionPaths = Set.copyOf(crlDistributionPaths);
+    this.ocsp = ocsp;
   }
 
   /** Opens everything into {@code resources}, which the caller closes (on failure too). */
@@ -139,9 +154,39 @@ final class CaCore implements AutoCloseable {
         : Optional.empty();
     KraAgentAuthentication kraAgents = new KraAgentAuthentication(
         new SignerCertificateCheck(holder(caCertificate), certificates, clock), agents, audit);
+    JdbcCrlStore crlStore = new JdbcCrlStore(database, clock);
+    // Closed before the audit log, database and token it uses (resources close in reverse order).
+    CrlPublisher crls = resources.add("CRL publisher", new CrlPublisher(new CrlGenerator(signer, certificates,
+        crlStore, config.crl().validity(), clock), crlStore, certificates, config.crl(), audit, clock));
+    cmc.onRevocation(crls);
     return new CaCore(resources, token, database, audit, agents, certificates, cmc,
         keyRecovery(token, config, database, agents, certificates, audit, clock), kraAgents, List.of(caCertificate),
-        transportCertificate, sharedSecrets);
+        transportCertificate, sharedSecrets, crls, crlDistributionPaths(profiles),
+        new OcspResponder(signer, certificates, config.ocsp(), clock));
+  }
+
+  /**
+   * The paths of the profiles' http crlDistributionPoint URLs (RFC 5280 4.2.1.13), so a plain-HTTP front that
+   * forwards paths unchanged finds the CRL there. ldap URLs and paths of other endpoints are left out.
+   */
+  private static Set<String> crlDistributionPaths(Profiles profiles) {
+    Set<String> paths = new java.util.TreeSet<>();
+    for (var profile : profiles.all()) {
+      profile.locations().crlDistributionPoint()
+          .filter(url -> "http".equalsIgnoreCase(url.getScheme()))
+          .map(java.net.URI::getRawPath)
+          .filter(path -> path != null && path.length() > 1 && !path.contains("*"))
+          .ifPresent(path -> {
+            if (path.startsWith("/ca/ee/") || path.startsWith("/kra/")) {
+              LOG.log(System.Logger.Level.WARNING, "profile " + profile.id() + ": the CRL is not served at its"
+                  + " crlDistributionPoint path " + path + ", which belongs to another endpoint; it is at "
+                  + CrlHandler.DOGTAG_PATH + " and " + CrlHandler.SHORT_PATH);
+            } else {
+              paths.add(path);
+            }
+          });
+    }
+    return paths;
   }
 
   /** Opens a core that owns its resources (operator commands). */

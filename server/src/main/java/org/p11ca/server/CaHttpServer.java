@@ -11,12 +11,14 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.p11ca.ca.audit.AuditEvent;
+import org.p11ca.ca.ocsp.OcspResponder;
 import org.p11ca.ca.service.CmcAuthority;
 import org.p11ca.server.config.ClientAuthPolicy;
 import org.p11ca.server.config.HttpSettings;
 import org.p11ca.server.http.AccessLog;
 import org.p11ca.server.http.DogtagCompatibleHttp;
 import org.p11ca.server.http.HttpRoutes;
+import org.p11ca.server.http.CrlHandler;
 import org.p11ca.server.http.KeyRecoveryHandler;
 import org.p11ca.server.http.PlainTextErrorHandler;
 import org.p11ca.server.tls.TlsSessionAuditor;
@@ -62,6 +64,24 @@ public final class CaHttpServer implements AutoCloseable {
   public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
       Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem, SslContextFactory.Server tls,
       Consumer<AuditEvent> sessionAudit, int tokenSessions) throws Exception {
+    return start(http, clientAuth, authority, kra, transportCertificatePem, Optional.empty(), tls, sessionAudit,
+        tokenSessions);
+  }
+
+  /** @param crl the CRL to publish and the extra paths to publish it at */
+  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
+      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem,
+      Optional<CrlHandler.Publication> crl, SslContextFactory.Server tls, Consumer<AuditEvent> sessionAudit,
+      int tokenSessions) throws Exception {
+    return start(http, clientAuth, authority, kra, transportCertificatePem, crl, Optional.empty(), tls,
+        sessionAudit, tokenSessions);
+  }
+
+  /** @param ocsp the OCSP responder to serve at /ocsp, if the CA runs one */
+  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
+      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem,
+      Optional<CrlHandler.Publication> crl, Optional<OcspResponder> ocsp, SslContextFactory.Server tls,
+      Consumer<AuditEvent> sessionAudit, int tokenSessions) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(WorkerThreads.maxThreads(tokenSessions),
         WorkerThreads.minThreads(tokenSessions));
     threads.setName("p11ca-http");
@@ -78,7 +98,7 @@ public final class CaHttpServer implements AutoCloseable {
     server.addConnector(connector);
 
     server.setHandler(new GracefulHandler(HttpRoutes.build(authority, clientAuth, http.maxBodyBytes(), kra,
-        transportCertificatePem)));
+        transportCertificatePem, crl, ocsp)));
     server.setErrorHandler(new PlainTextErrorHandler());
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(http.stopTimeout().toMillis());

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +142,30 @@ class CaInstanceTest {
       assertEquals(200, pem.status());
       assertTrue(pem.text().startsWith("-----BEGIN CERTIFICATE-----"), pem.text());
     }
+  }
+
+  @Test
+  void start_servesAFullCrlSignedByTheCa_atDogtagsGetCrlPath_asApplicationPkixCrl() throws Exception {
+    ServerConfig config = config("iaik");
+    X509Certificate ca = caToken.caCertificate();
+    try (CaInstance instance = CaInstance.start(config, Clock.systemUTC())) {
+      RawHttps client = new RawHttps(instance.port(), ca, Optional.empty());
+      RawHttps.Response crl = RawHttps.Response.parse(client.exchange(
+          ("GET /ca/ee/ca/getCRL?crlIssuingPoint=MasterCRL&op=getCRL HTTP/1.0\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII)));
+      assertEquals(200, crl.status(), crl.text());
+      assertEquals(Optional.of("application/pkix-crl"), crl.header("Content-Type"));
+      X509CRLHolder holder = new X509CRLHolder(crl.body());
+      assertTrue(holder.isSignatureValid(new JcaContentVerifierProviderBuilder().build(ca.getPublicKey())));
+      assertEquals(new X509CertificateHolder(ca.getEncoded()).getSubject(), holder.getIssuer());
+      assertTrue(holder.getRevokedCertificates().isEmpty(), "nothing is revoked yet");
+
+      RawHttps.Response again = RawHttps.Response.parse(client.exchange(
+          ("GET /ca/crl HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+      assertEquals(200, again.status());
+      assertTrue(java.util.Arrays.equals(crl.body(), again.body()), "one current CRL on both paths");
+    }
+    assertTrue(Files.readString(dir.resolve("data/audit/audit.log")).contains("[AuditEvent=FULL_CRL_GENERATION]"));
   }
 
   private static List<List<?>> sans(X509Certificate cert) throws Exception {

@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public sealed interface AuditEvent {
 
+  /** The subject of what the CA does on its own, such as making a CRL: Dogtag's {@code $System$}. */
+  String SYSTEM_SUBJECT = "$System$";
+
   /** The AuditEvent name, for example {@code CERT_REQUEST_PROCESSED}. */
   String eventType();
 
@@ -531,6 +534,37 @@ public sealed interface AuditEvent {
       return new EventFields().add("SubjectID", subjectId).outcome(outcome)
           .add("CertSerialNum", certSerialNum.toString()).add("RequestType", "revoke")
           .add("RevokeReasonNum", Long.toString(revokeReasonNum)).add("Info", reason).list();
+    }
+  }
+
+  // ---- CRLs ----
+
+  /**
+   * A full CRL signed and stored (Dogtag's FULL_CRL_GENERATION with its CRLnum), or one that could not be made
+   * ({@code reason}, exactly on failure; Dogtag's FailureReason). The CA makes CRLs on its own, so the subject is
+   * {@link #SYSTEM_SUBJECT}.
+   */
+  record FullCrlGeneration(String subjectId, Outcome outcome, Optional<Long> crlNumber, Optional<String> reason)
+      implements AuditEvent {
+    public FullCrlGeneration {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(crlNumber);
+      requireReasonOnFailure(outcome, reason);
+      if (outcome == Outcome.SUCCESS && crlNumber.isEmpty()) {
+        throw new IllegalArgumentException("a CRL generation that succeeded names its CRL number");
+      }
+    }
+
+    @Override
+    public String eventType() {
+      return "FULL_CRL_GENERATION";
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome)
+          .add("CRLnum", crlNumber.map(String::valueOf)).add("FailureReason", reason).list();
     }
   }
 

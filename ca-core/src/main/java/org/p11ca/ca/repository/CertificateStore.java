@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The certificate rows issuance and revocation need. Issuance follows "record intent before signing": reserve the
@@ -47,11 +48,21 @@ public interface CertificateStore {
 
   Optional<CertificateRecord> find(BigInteger serial);
 
-  /** Every certificate row of this key (schema 8's key hash), oldest first: for the profiles' renewal rules. */
+  /** Every certificate row of this key (schema 7's key hash), oldest first: for the profiles' renewal rules. */
   List<CertificateRecord> findByKey(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key);
 
   /** Rows with that status, by serial. */
   List<CertificateRecord> listByStatus(CertificateStatus status);
+
+  /**
+   * Calls {@code visitor} with every REVOKED row in ascending serial order, reading only the revocation columns
+   * (never the certificates): the CRL's cost grows with the number of revocations, not with their certificates.
+   * The visitor runs while the rows are read, so it must not call back into this store.
+   */
+  void forEachRevoked(Consumer<RevokedCertificate> visitor);
+
+  /** When the latest revocation on record was made ({@code revokedAt}); empty when nothing is revoked. */
+  Optional<Instant> latestRevocation();
 
   /**
    * Revokes an ISSUED or a RESERVED serial (a reserved one may have been signed before a crash, so it must be

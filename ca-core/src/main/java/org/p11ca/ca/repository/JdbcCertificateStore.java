@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 
@@ -146,6 +147,39 @@ public final class JdbcCertificateStore implements CertificateStore {
           }
         }
         return List.copyOf(out);
+      }
+    });
+  }
+
+  @Override
+  public void forEachRevoked(Consumer<RevokedCertificate> visitor) {
+    Objects.requireNonNull(visitor);
+    db.read("reading the revoked certificates", c -> {
+      // Stored serials are hex without leading zeros, so ordering by length, then text, is numeric order.
+      try (PreparedStatement ps = c.prepareStatement("SELECT serial_hex, revoked_at, revocation_reason,"
+          + " invalidity_date FROM certificate WHERE status = ? ORDER BY LENGTH(serial_hex), serial_hex")) {
+        ps.setString(1, CertificateStatus.REVOKED.name());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            visitor.accept(new RevokedCertificate(SerialHex.parse(rs.getString("serial_hex")),
+                new Revocation(RevocationReason.ofCode(rs.getInt("revocation_reason")),
+                    Jdbc.optionalInstant(rs, "invalidity_date"), Instant.ofEpochMilli(rs.getLong("revoked_at")))));
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Instant> latestRevocation() {
+    return db.read("reading the latest revocation", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT MAX(revoked_at) AS latest FROM certificate WHERE status = ?")) {
+        ps.setString(1, CertificateStatus.REVOKED.name());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Jdbc.optionalInstant(rs, "latest") : Optional.<Instant>empty();
+        }
       }
     });
   }

@@ -6,7 +6,7 @@ import java.util.HexFormat;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
-/** How the store names a key: SHA-256 of its DER SubjectPublicKeyInfo, lowercase hex (schema 8). */
+/** How the store names a key: SHA-256 of its DER SubjectPublicKeyInfo, lowercase hex (schema 7). */
 public final class SubjectKeyHash {
 
   private SubjectKeyHash() {

@@ -211,9 +211,10 @@ final class Enrollment {
 
   private ApprovedRequest approve(Optional<Long> requestId, Profile profile, Requester requester,
       RequestedCertificate wanted, TaggedRequest request) {
+    X500Name subject = issuedSubject(profile, requester, wanted, request);
     profile.renewal().ifPresent(rules -> checkRenewal(rules, profile, requester, wanted));
-    ApprovedRequest approved = new ApprovedRequest(profile, issuedSubject(profile, requester, wanted, request),
-        wanted.publicKey(), wanted.extensions(), requestId);
+    ApprovedRequest approved = new ApprovedRequest(profile, subject, wanted.publicKey(), wanted.extensions(),
+        requestId);
     issuer.check(approved);
     return approved;
   }

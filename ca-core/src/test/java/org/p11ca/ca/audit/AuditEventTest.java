@@ -48,6 +48,19 @@ class AuditEventTest {
   }
 
   @Test
+  void fullCrlGeneration_namesItsCrlNumber_orWhyItFailed() {
+    assertEquals("[AuditEvent=FULL_CRL_GENERATION][SubjectID=$System$][Outcome=Success][CRLnum=12]",
+        AuditLine.eventText(new AuditEvent.FullCrlGeneration(AuditEvent.SYSTEM_SUBJECT, Outcome.SUCCESS,
+            Optional.of(12L), Optional.empty())));
+    assertEquals("[AuditEvent=FULL_CRL_GENERATION][SubjectID=$System$][Outcome=Failure]"
+        + "[FailureReason=the token could not sign CRL 13]",
+        AuditLine.eventText(new AuditEvent.FullCrlGeneration(AuditEvent.SYSTEM_SUBJECT, Outcome.FAILURE,
+            Optional.empty(), Optional.of("the token could not sign CRL 13"))));
+    assertThrows(IllegalArgumentException.class, () -> new AuditEvent.FullCrlGeneration(AuditEvent.SYSTEM_SUBJECT,
+        Outcome.SUCCESS, Optional.empty(), Optional.empty()));
+  }
+
+  @Test
   void reason_isRequiredExactlyOnFailure() {
     assertThrows(IllegalArgumentException.class,
         () -> new AuditEvent.ProofOfPossession("CN=x", Outcome.FAILURE, Optional.empty()));
@@ -70,7 +83,7 @@ class AuditEventTest {
   @Test
   void noEventType_hasAFieldThatCouldHoldASecret() {
     Class<?>[] events = AuditEvent.class.getPermittedSubclasses();
-    assertEquals(25, events.length, "every event record is a permitted subclass");
+    assertEquals(26, events.length, "every event record is a permitted subclass");
     for (Class<?> event : events) {
       assertTrue(event.isRecord(), event + " is a record");
       for (RecordComponent c : event.getRecordComponents()) {

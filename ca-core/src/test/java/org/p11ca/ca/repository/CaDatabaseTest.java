@@ -23,10 +23,10 @@ class CaDatabaseTest {
   void openSqlite_emptyDirectory_createsFileAndAppliesMigrations() throws SQLException {
     try (CaDatabase db = CaDatabase.openSqlite(dir.resolve("data"))) {
       assertTrue(Files.isRegularFile(dir.resolve("data").resolve(CaDatabase.SQLITE_FILE)));
-      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "key_recovery",
+      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "crl", "key_recovery",
           "key_recovery_approval", "pending_pop", "shared_secret"),
           userTables(db));
-      assertEquals(List.of("1", "2", "3", "4", "5", "8"), appliedVersions(db));
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7"), appliedVersions(db));
     }
   }
 
@@ -34,8 +34,8 @@ class CaDatabaseTest {
   void openSqlite_reopened_appliesNothingTwice() throws SQLException {
     CaDatabase.openSqlite(dir).close();
     try (CaDatabase db = CaDatabase.openSqlite(dir)) {
-      assertEquals(List.of("1", "2", "3", "4", "5", "8"), appliedVersions(db));
-      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "key_recovery",
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7"), appliedVersions(db));
+      assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "crl", "key_recovery",
           "key_recovery_approval", "pending_pop", "shared_secret"),
           userTables(db));
     }

@@ -17,7 +17,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** A subscriber's software key pair and the requests it makes (a subscriber's key is never on the CA's token). */
-final class Subscriber {
+public final class Subscriber {
 
   final KeyPair keys;
 
@@ -25,7 +25,7 @@ final class Subscriber {
     this.keys = keys;
   }
 
-  static Subscriber rsa(int bits) {
+  public static Subscriber rsa(int bits) {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(bits);
@@ -52,7 +52,7 @@ final class Subscriber {
     }
   }
 
-  PKCS10CertificationRequest csr(String subject) {
+  public PKCS10CertificationRequest csr(String subject) {
     return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic()).build(signer());
   }
 

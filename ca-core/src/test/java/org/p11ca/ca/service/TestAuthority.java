@@ -51,24 +51,24 @@ import org.p11ca.hsm.testing.SoftHsm;
  * there, the SQLite repository and the audit log in a temporary directory, the default profiles, and a clock that
  * tests can move.
  */
-final class TestAuthority implements AutoCloseable {
+public final class TestAuthority implements AutoCloseable {
 
-  static final X500Name CA_NAME = new X500Name("CN=p11ca Facade Test CA,O=Example");
-  static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+  public static final X500Name CA_NAME = new X500Name("CN=p11ca Facade Test CA,O=Example");
+  public static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
-  final Token token;
-  final KeyHandle caKey;
-  final KeyHandle auditKey;
-  final X509CertificateHolder caCert;
-  final Path dir;
-  final CaDatabase db;
-  final JdbcCertificateStore certificates;
-  final JdbcRequestStore requests;
-  final JdbcAgentStore agents;
-  final AuditLog audit;
-  final CaSigner signer;
+  public final Token token;
+  public final KeyHandle caKey;
+  public final KeyHandle auditKey;
+  public final X509CertificateHolder caCert;
+  public final Path dir;
+  public final CaDatabase db;
+  public final JdbcCertificateStore certificates;
+  public final JdbcRequestStore requests;
+  public final JdbcAgentStore agents;
+  public final AuditLog audit;
+  public final CaSigner signer;
 
-  TestAuthority(String purpose, Path dir) {
+  public TestAuthority(String purpose, Path dir) {
     SoftHsm.TestToken t = SoftHsm.createToken(purpose);
     this.token = Pkcs11Library.open(t.config(Backend.IAIK));
     this.caKey = token.generateKeyPair(new KeyPairSpec.Rsa(2048),
@@ -87,7 +87,7 @@ final class TestAuthority implements AutoCloseable {
     this.signer = new CaSigner(token, caKey, SignatureAlgorithm.RSA_PKCS1_SHA256, List.of(caCert));
   }
 
-  Path auditFile() {
+  public Path auditFile() {
     return dir.resolve("audit.log");
   }
 
@@ -95,7 +95,7 @@ final class TestAuthority implements AutoCloseable {
     return new CmcService(signer, ProfileLoader.loadDefaults(), certificates, requests, agents, audit, clock);
   }
 
-  CmcService service() {
+  public CmcService service() {
     return service(Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
@@ -109,18 +109,18 @@ final class TestAuthority implements AutoCloseable {
   }
 
   /** The AuditEvent names written since line {@code fromLine} (checkpoints left out). */
-  List<String> eventsSince(int fromLine) throws IOException {
+  public List<String> eventsSince(int fromLine) throws IOException {
     Pattern p = Pattern.compile("\\[AuditEvent=([A-Z_]+)\\]");
     List<String> lines = Files.readAllLines(auditFile());
     return lines.subList(Math.min(fromLine, lines.size()), lines.size()).stream().map(p::matcher)
         .filter(Matcher::find).map(m -> m.group(1)).filter(e -> !e.equals("AUDIT_LOG_CHECKPOINT")).toList();
   }
 
-  int auditLines() throws IOException {
+  public int auditLines() throws IOException {
     return Files.exists(auditFile()) ? Files.readAllLines(auditFile()).size() : 0;
   }
 
-  String auditText() throws IOException {
+  public String auditText() throws IOException {
     return Files.readString(auditFile());
   }
 

@@ -14,11 +14,14 @@ import org.p11ca.ca.kra.KeyRecoveryPolicy;
  * @param keyRecovery the {@code kra} section: how many KRA agents must approve a key recovery
  * @param archival the {@code kra} section: how subscribers encrypt archived keys' session keys
  * @param sharedSecrets the {@code sharedSecrets} section: lifetimes and lock-out of identity-proof secrets
+ * @param crl the {@code crl} section: the full CRL's validity and how long revocations are batched
+ * @param ocsp the {@code ocsp} section: the OCSP responses' nextUpdate (the CA key signs them)
  */
 public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLabels keys,
     Optional<Path> profilesDir, HttpSettings http, AuditSettings audit, ClientAuthPolicy clientAuth,
     KeyRecoveryPolicy keyRecovery, ArchivalSettings archival,
-    org.p11ca.ca.secret.SharedSecretPolicy sharedSecrets) {
+    org.p11ca.ca.secret.SharedSecretPolicy sharedSecrets, org.p11ca.ca.crl.CrlSettings crl,
+    org.p11ca.ca.ocsp.OcspSettings ocsp) {
 
   public ServerConfig {
     Objects.requireNonNull(source);
@@ -32,5 +35,7 @@ public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLa
     Objects.requireNonNull(keyRecovery);
     Objects.requireNonNull(archival);
     Objects.requireNonNull(sharedSecrets);
+    Objects.requireNonNull(crl);
+    Objects.requireNonNull(ocsp);
   }
 }

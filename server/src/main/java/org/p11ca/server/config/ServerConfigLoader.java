@@ -18,7 +18,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.p11ca.ca.audit.CheckpointPolicy;
+import org.p11ca.ca.crl.CrlSettings;
 import org.p11ca.ca.kra.KeyRecoveryPolicy;
+import org.p11ca.ca.ocsp.OcspSettings;
 import org.p11ca.ca.secret.SharedSecretPolicy;
 import org.p11ca.ca.service.CmcEndpoint;
 import org.p11ca.hsm.Backend;
@@ -64,6 +66,12 @@ import org.p11ca.hsm.TokenConfig;
  *   defaultLifetime: 7d
  *   maxLifetime: 90d
  *   lockAfterFailures: 5                   # failed proofs after which a secret is locked
+ * crl:                                     # the full CRL (GET /ca/ee/ca/getCRL)
+ *   validity: 1d                           # thisUpdate to nextUpdate; remade at half of it
+ *   regenerateDelay: 2s                    # revocations within this delay share one CRL
+ * ocsp:                                    # the OCSP responder (POST /ocsp, GET /ocsp/{base64})
+ *   nextUpdate: 1h                         # thisUpdate to nextUpdate of each response (at most 10d)
+ *   signer: ca                             # the CA key signs responses; delegated responders: not yet
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -110,7 +118,8 @@ public final class ServerConfigLoader {
           + Optional.ofNullable(e.getLocation()).map(l -> " (line " + l.getLineNr() + ")").orElse(""));
     }
     YamlSection root = YamlSection.root(file, tree)
-        .allowOnly("dataDir", "token", "keys", "profilesDir", "http", "audit", "clientAuth", "kra", "sharedSecrets");
+        .allowOnly("dataDir", "token", "keys", "profilesDir", "http", "audit", "clientAuth", "kra", "sharedSecrets",
+            "crl", "ocsp");
     Path dataDir = root.path("dataDir").orElseThrow(() -> root.error("dataDir", "is required"));
     TokenSettings token = token(root.requiredSection("token"));
     KeyLabels keys = root.section("keys").map(this::keys).orElse(KeyLabels.defaults());
@@ -126,8 +135,10 @@ public final class ServerConfigLoader {
     ArchivalSettings archival = root.section("kra").map(this::archival).orElse(ArchivalSettings.defaults());
     SharedSecretPolicy sharedSecrets = root.section("sharedSecrets").map(this::sharedSecrets)
         .orElse(SharedSecretPolicy.DEFAULT);
+    CrlSettings crl = root.section("crl").map(this::crl).orElse(CrlSettings.DEFAULT);
+    OcspSettings ocsp = root.section("ocsp").map(this::ocsp).orElse(OcspSettings.defaults());
     return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth, keyRecovery,
-        archival, sharedSecrets);
+        archival, sharedSecrets, crl, ocsp);
   }
 
   private TokenSettings token(YamlSection s) {
@@ -201,6 +212,37 @@ public final class ServerConfigLoader {
       throw s.error("defaultLifetime", "must be positive and at most maxLifetime (" + maxLifetime + ")");
     }
     return new SharedSecretPolicy(defaultLifetime, maxLifetime, lockAfter);
+  }
+
+  private CrlSettings crl(YamlSection s) {
+    s.allowOnly("validity", "regenerateDelay");
+    Duration validity = s.duration("validity", CrlSettings.DEFAULT.validity());
+    Duration delay = s.duration("regenerateDelay", CrlSettings.DEFAULT.regenerateDelay());
+    if (validity.compareTo(CrlSettings.MIN_VALIDITY) < 0 || validity.compareTo(CrlSettings.MAX_VALIDITY) > 0) {
+      throw s.error("validity", "must be between 1m and 366d, not " + validity);
+    }
+    if (delay.isNegative() || delay.compareTo(validity.dividedBy(2)) >= 0) {
+      // A revocation must reach the CRL before the refresh at half the validity would have put it there.
+      throw s.error("regenerateDelay", "must be at least 0 and less than half of crl.validity, not " + delay);
+    }
+    return new CrlSettings(validity, delay);
+  }
+
+  private OcspSettings ocsp(YamlSection s) {
+    s.allowOnly("nextUpdate", "signer");
+    String signer = s.string("signer").orElse("ca");
+    if (!signer.equals("ca")) {
+      // A delegated responder needs an id-kp-OCSPSigning certificate with id-pkix-ocsp-nocheck (RFC 6960
+      // 4.2.2.2, 4.2.2.2.1), which the profiles cannot issue yet; failing here beats silently signing with the CA.
+      throw s.error("signer", "only 'ca' is supported (responses are signed with the CA key); a delegated"
+          + " responder key such as '" + signer + "' is not");
+    }
+    Duration nextUpdate = s.duration("nextUpdate", OcspSettings.DEFAULT_NEXT_UPDATE);
+    if (nextUpdate.isZero() || nextUpdate.isNegative() || nextUpdate.compareTo(OcspSettings.MAX_NEXT_UPDATE) > 0) {
+      throw s.error("nextUpdate", "must be positive and at most 10d (CA/Browser Forum Baseline Requirements"
+          + " 4.9.10), not " + nextUpdate);
+    }
+    return new OcspSettings(nextUpdate);
   }
 
   private KeyRecoveryPolicy keyRecovery(YamlSection s) {

@@ -1,6 +1,7 @@
 package org.p11ca.server.http;
 
 import java.time.Duration;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 
@@ -21,6 +22,11 @@ public final class DogtagCompatibleHttp {
     http.setSendXPoweredBy(false);
     http.setSendDateHeader(true);
     http.setIdleTimeout(idleTimeout.toMillis());
+    // OCSP GET (RFC 6960 A.1) puts URL-encoded base64 in the path, so '/' arrives as %2F, which Jetty refuses by
+    // default as ambiguous. The ambiguity matters to servlet security constraints matched on paths; here every
+    // handler is an exact path that makes its own access decision, so a decoded %2F cannot bypass anything.
+    http.setUriCompliance(UriCompliance.DEFAULT.with("p11ca-ocsp-get",
+        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
     if (tls) {
       // One certificate for all names, and Dogtag's and Java's clients send no SNI for an IP address, so Jetty's
       // SNI-versus-Host check would only refuse good clients. No HSTS header either: it would be a fifth line.

@@ -5,6 +5,7 @@ import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.p11ca.ca.ocsp.OcspResponder;
 import org.p11ca.ca.service.CmcAuthority;
 import org.p11ca.ca.service.CmcEndpoint;
 import org.p11ca.server.config.ClientAuthPolicy;
@@ -20,6 +21,10 @@ import org.p11ca.server.config.ClientAuthPolicy;
  *      each with ?profileId=... to name another profile
  * GET  /ca/ee/ca/getCertChain                      the CA chain, certs-only PKCS#7 (DER)
  * GET  /ca/ee/ca/getCACert                         the CA certificate, PEM
+ * GET  /ca/ee/ca/getCRL                           the current full CRL, DER (application/pkix-crl); also at /ca/crl
+ *                                                  and at the path of each profile's http crlDistributionPoint
+ * POST /ocsp                                      OCSP (RFC 6960 A.1), DER body; GET /ocsp/{url-encoded base64}
+ *                                                  ({@link OcspHandler})
  * POST /kra/agent/kra/recovery/request?serial=HEX  key recovery, KRA agents only ({@link KeyRecoveryHandler})
  * POST /kra/agent/kra/recovery/approve?id=N
  * POST /kra/agent/kra/recovery/release?id=N        body: the PKCS#12 password; answers application/x-pkcs12
@@ -47,6 +52,20 @@ public final class HttpRoutes {
    */
   public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
       Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem) {
+    return build(authority, clientAuth, maxBodyBytes, kra, transportCertificatePem, Optional.empty());
+  }
+
+  /** @param crl the CRL endpoints' source and extra paths; empty when the caller publishes no CRL */
+  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
+      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem,
+      Optional<CrlHandler.Publication> crl) {
+    return build(authority, clientAuth, maxBodyBytes, kra, transportCertificatePem, crl, Optional.empty());
+  }
+
+  /** @param ocsp the OCSP responder to serve at /ocsp; empty when the caller runs none */
+  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
+      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem,
+      Optional<CrlHandler.Publication> crl, Optional<OcspResponder> ocsp) {
     PathMappingsHandler paths = new PathMappingsHandler();
     for (CmcEndpoint e : CmcEndpoint.values()) {
       paths.addMapping(PathSpec.from(e.path()),
@@ -58,6 +77,18 @@ public final class HttpRoutes {
         new CaCertificateHandler(authority, CaCertificateHandler.Form.PEM));
     transportCertificatePem.ifPresent(pem -> paths.addMapping(PathSpec.from(TransportCertificateHandler.PATH),
         new TransportCertificateHandler(pem)));
+    crl.ifPresent(c -> {
+      CrlHandler handler = new CrlHandler(c.crls());
+      java.util.Set<String> crlPaths = new java.util.TreeSet<>(c.extraPaths());
+      crlPaths.add(CrlHandler.DOGTAG_PATH);
+      crlPaths.add(CrlHandler.SHORT_PATH);
+      crlPaths.forEach(path -> paths.addMapping(PathSpec.from(path), handler));
+    });
+    ocsp.ifPresent(responder -> {
+      OcspHandler handler = new OcspHandler(responder);
+      paths.addMapping(PathSpec.from(OcspHandler.PATH), handler);
+      paths.addMapping(PathSpec.from(OcspHandler.PATH + "/*"), handler);
+    });
     kra.ifPresent(k -> {
       for (KeyRecoveryHandler.Operation o : KeyRecoveryHandler.Operation.values()) {
         paths.addMapping(PathSpec.from(o.path()), new KeyRecoveryHandler(o, k, maxBodyBytes));

@@ -302,4 +302,48 @@ class ServerConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ServerConfigLoader.load(missing));
     assertTrue(e.getMessage().startsWith(missing + ": cannot be read"), e.getMessage());
   }
+
+  @Test
+  void ocsp_defaultsToAnHourSignedByTheCa_andIsReadAsWritten() {
+    assertEquals(org.p11ca.ca.ocsp.OcspSettings.defaults(), load(minimal()).ocsp());
+    assertEquals(Duration.ofHours(1), load(minimal()).ocsp().nextUpdate());
+    assertEquals(Duration.ofMinutes(10), load(minimal() + "ocsp: {nextUpdate: 10m, signer: ca}\n").ocsp().nextUpdate());
+  }
+
+  @Test
+  void ocspNextUpdateBeyondTenDays_isRefused() {
+    refused(minimal() + "ocsp: {nextUpdate: 11d}\n", "ocsp.nextUpdate", "at most 10d");
+  }
+
+  @Test
+  void ocspDelegatedSigner_isRefusedWithWhatIsSupported() {
+    refused(minimal() + "ocsp: {signer: ocsp-signing}\n", "ocsp.signer", "only 'ca' is supported");
+  }
+
+  @Test
+  void ocspUnknownKey_isRefused() {
+    refused(minimal() + "ocsp: {validity: 1h}\n", "ocsp.validity", "unknown key");
+  }
+
+  @Test
+  void crl_defaultsToADayWithTwoSecondsOfBatching_andIsReadAsWritten() {
+    assertEquals(org.p11ca.ca.crl.CrlSettings.DEFAULT, load(minimal()).crl());
+    assertEquals(new org.p11ca.ca.crl.CrlSettings(Duration.ofHours(6), Duration.ofMillis(500)),
+        load(minimal() + "crl: {validity: 6h, regenerateDelay: 500ms}\n").crl());
+  }
+
+  @Test
+  void crlValidityUnderAMinute_isRefused() {
+    refused(minimal() + "crl: {validity: 30s}\n", "crl.validity", "between 1m and 366d");
+  }
+
+  @Test
+  void crlRegenerateDelayOfHalfTheValidity_isRefused() {
+    refused(minimal() + "crl: {validity: 1h, regenerateDelay: 30m}\n", "crl.regenerateDelay", "less than half");
+  }
+
+  @Test
+  void unknownCrlKey_isRefused() {
+    refused(minimal() + "crl: {lifetime: 1d}\n", "crl.lifetime", "unknown key");
+  }
 }

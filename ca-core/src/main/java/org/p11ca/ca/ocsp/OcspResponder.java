@@ -1,0 +1,143 @@
+package org.p11ca.ca.ocsp;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.RespID;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.p11ca.ca.error.CaException;
+import org.p11ca.ca.error.FailInfo;
+import org.p11ca.ca.repository.CertificateStore;
+import org.p11ca.ca.service.CaSigner;
+import org.p11ca.hsm.HsmException;
+
+/**
+ * An OCSP responder (RFC 6960) for this CA: a DER OCSPRequest in, a DER OCSPResponse out, never an exception for
+ * what a client sends. Statuses come from the certificate records ({@link RecordedStatus}); every response is a
+ * BasicOCSPResponse signed on the token with the CA key, so the CA itself is the responder (RFC 6960 4.2.2.2) and
+ * no certificate is attached. The responder is named by key hash (4.2.2.3), which stays right across a CA
+ * certificate re-issued with another subject. No response is cached: each one carries the status at that instant.
+ *
+ * <p>Delegated responders (an id-kp-OCSPSigning certificate) are not supported: the profiles cannot yet put the
+ * id-pkix-ocsp-nocheck extension (RFC 6960 4.2.2.2.1) in a certificate.
+ */
+public final class OcspResponder {
+
+  public static final String REQUEST_MEDIA_TYPE = "application/ocsp-request";
+  public static final String RESPONSE_MEDIA_TYPE = "application/ocsp-response";
+  /** The most CertIDs answered in one request; each is a database read, and a request must be bounded work. */
+  public static final int MAX_CERT_IDS = 10;
+
+  private static final System.Logger LOG = System.getLogger(OcspResponder.class.getName());
+
+  private final CaSigner signer;
+  private final CaIssuerMatch issuer;
+  private final RecordedStatus statuses;
+  private final OcspSettings settings;
+  private final Clock clock;
+  private final RespID responderId;
+  private final ContentVerifierProvider caKey;
+
+  public OcspResponder(CaSigner signer, CertificateStore certificates, OcspSettings settings, Clock clock) {
+    this.signer = signer;
+    this.issuer = new CaIssuerMatch(signer.certificate());
+    this.statuses = new RecordedStatus(certificates);
+    this.settings = settings;
+    this.clock = clock;
+    try {
+      this.responderId = new RespID(signer.certificate().getSubjectPublicKeyInfo(),
+          new BcDigestCalculatorProvider().get(RespID.HASH_SHA1));
+      this.caKey = new JcaContentVerifierProviderBuilder().build(signer.certificate());
+    } catch (OCSPException | OperatorCreationException | java.security.cert.CertificateException e) {
+      throw new IllegalStateException("cannot read the CA certificate's key for OCSP: " + e.getMessage(), e);
+    }
+  }
+
+  /** Always a DER OCSPResponse: successful, malformedRequest, tryLater or internalError. */
+  public byte[] respond(byte[] requestDer) {
+    OcspQuery query = OcspQuery.read(requestDer, MAX_CERT_IDS);
+    if (query instanceof OcspQuery.Malformed malformed) {
+      LOG.log(System.Logger.Level.DEBUG, "OCSP request refused (malformedRequest): " + malformed.reason());
+      return unsuccessful(OCSPRespBuilder.MALFORMED_REQUEST);
+    }
+    try {
+      return answer((OcspQuery.Readable) query);
+    } catch (HsmException e) {
+      // An exhausted session pool passes; anything else from the token needs the operator.
+      boolean busy = e.reason() == HsmException.Reason.SESSION_POOL_TIMEOUT;
+      LOG.log(System.Logger.Level.WARNING, "OCSP response not signed ("
+          + (busy ? "tryLater" : "internalError") + "): " + e.getMessage(), e);
+      return unsuccessful(busy ? OCSPRespBuilder.TRY_LATER : OCSPRespBuilder.INTERNAL_ERROR);
+    } catch (CaException e) {
+      LOG.log(System.Logger.Level.WARNING, "OCSP request not answered (internalError): " + e.getMessage(), e);
+      return unsuccessful(OCSPRespBuilder.INTERNAL_ERROR);
+    }
+  }
+
+  private byte[] answer(OcspQuery.Readable query) {
+    // GeneralizedTime without fractional seconds, as RFC 5280 4.1.2.5.2 writes times.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Date thisUpdate = Date.from(now);
+    Date nextUpdate = Date.from(now.plus(settings.nextUpdate()));
+    BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(responderId);
+    for (CertificateID id : query.certIds()) {
+      // The CertID goes back exactly as received (RFC 6960 4.2.1), whichever hash algorithm it uses.
+      builder.addResponse(id, issuer.namesThisCa(id) ? statuses.of(id.getSerialNumber()) : new UnknownStatus(),
+          thisUpdate, nextUpdate, null);
+    }
+    // RFC 6960 4.4.1: the nonce comes back as sent; non-critical, as 4.4 asks of every extension.
+    query.nonce().ifPresent(n -> builder.setResponseExtensions(
+        new Extensions(new Extension(n.getExtnId(), false, n.getExtnValue()))));
+    BasicOCSPResp signed;
+    try {
+      signed = builder.build(signer.contentSigner(), null, thisUpdate);
+    } catch (OCSPException e) {
+      if (e.getCause() instanceof HsmException token) {
+        throw token;
+      }
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot build the OCSP response: " + e.getMessage(), e);
+    }
+    requireOwnSignature(signed);
+    try {
+      return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, signed).getEncoded();
+    } catch (OCSPException | IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode the OCSP response: " + e.getMessage(), e);
+    }
+  }
+
+  /** Verify after signing: a response a relying party would reject must not leave the CA (a token fault). */
+  private void requireOwnSignature(BasicOCSPResp signed) {
+    boolean valid;
+    try {
+      valid = signed.isSignatureValid(caKey);
+    } catch (OCSPException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the token's signature over the OCSP response does not"
+          + " verify with the CA certificate's key");
+    }
+  }
+
+  private static byte[] unsuccessful(int status) {
+    try {
+      // RFC 6960 4.2.1: an unsuccessful OCSPResponse has no responseBytes.
+      return new OCSPRespBuilder().build(status, null).getEncoded();
+    } catch (OCSPException | IOException e) {
+      throw new IllegalStateException("cannot encode an OCSP response status " + status, e);
+    }
+  }
+}
