@@ -37,7 +37,7 @@ class RevocationStatusTest {
 
   @Test
   void cmcRevocation_isSeenByCrlAndOcsp_andTheFailuresAreClear() throws Exception {
-    try (RunningCa ca = RunningCa.prepare(dir, "crl: {regenerateDelay: 1s}\n")) {
+    try (RunningCa ca = RunningCa.prepare(dir, "  statusPort: 0\n", "crl: {regenerateDelay: 1s}\n")) {
       Path bob = ca.bootstrapUser("bob", BOB, false);
       ca.bootstrapUser("carol", CAROL, false);
       ca.start();
@@ -95,6 +95,25 @@ class RevocationStatusTest {
       assertTrue(bobOcsp.contains("Reason: keyCompromise"), bobOcsp);
       String carolOcsp = ocsp(ca, work, "carol", carolPem);
       assertTrue(carolOcsp.contains("Response verify OK") && carolOcsp.contains(carolPem + ": good"), carolOcsp);
+
+      // Relying parties use plain HTTP (http.statusPort): openssl's own OCSP client, with a nonce, and the CRL;
+      // nothing else is served there.
+      String plain = ca.serverOutput().stream().filter(l -> l.startsWith("p11ca: CRL and OCSP on http://"))
+          .findFirst().orElseThrow(() -> new AssertionError(ca.serverOutput())).replace("p11ca: CRL and OCSP on ", "");
+      Processes.Result viaHttp = ca.openssl("ocsp", "-url", plain + "/ocsp", "-issuer", ca.caPem.toString(), "-cert",
+          bobPem.toString(), "-CAfile", ca.caPem.toString(), "-verify_other", ca.caPem.toString());
+      String out = viaHttp.stdout() + viaHttp.stderr();
+      assertTrue(out.contains("Response verify OK") && out.contains(bobPem + ": revoked")
+          && out.contains("Reason: keyCompromise") && !out.contains("WARNING"), out);
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<byte[]> plainCrl = http.send(HttpRequest.newBuilder(URI.create(plain + "/ca/crl")).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, plainCrl.statusCode());
+      assertTrue(java.util.Arrays.equals(Files.readAllBytes(crl), plainCrl.body()), "the same CRL over HTTP");
+      HttpResponse<String> notThere = http.send(HttpRequest.newBuilder(URI.create(plain
+          + "/ca/ee/ca/profileSubmitUserSignedCMCFull")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, notThere.statusCode(), "CMC is served over HTTPS only");
       ca.stop();
 
       String audit = Files.readString(ca.auditLog());

@@ -2,12 +2,16 @@ package org.p11ca.server;
 
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.p11ca.ca.audit.AuditEvent;
@@ -35,12 +39,18 @@ import org.p11ca.server.tls.TlsSessionAuditor;
 public final class CaHttpServer implements AutoCloseable {
 
   private final Server server;
+  private static final String TLS_CONNECTOR = "https";
+  private static final String STATUS_CONNECTOR = "status-http";
+
   private final ServerConnector connector;
+  private final Optional<ServerConnector> status;
   private final TlsSessionAuditor sessions;
 
-  private CaHttpServer(Server server, ServerConnector connector, TlsSessionAuditor sessions) {
+  private CaHttpServer(Server server, ServerConnector connector, Optional<ServerConnector> status,
+      TlsSessionAuditor sessions) {
     this.server = server;
     this.connector = connector;
+    this.status = status;
     this.sessions = sessions;
   }
 
@@ -97,8 +107,24 @@ public final class CaHttpServer implements AutoCloseable {
     connector.addBean(sessions);
     server.addConnector(connector);
 
-    server.setHandler(new GracefulHandler(HttpRoutes.build(authority, clientAuth, http.maxBodyBytes(), kra,
-        transportCertificatePem, crl, ocsp)));
+    Handler routes = HttpRoutes.build(authority, clientAuth, http.maxBodyBytes(), kra, transportCertificatePem, crl,
+        ocsp);
+    Optional<ServerConnector> status = Optional.empty();
+    if (http.statusPort().isPresent()) {
+      // Plain HTTP for relying parties, serving only the CRL and OCSP: each connector gets its own routes.
+      ServerConnector plain = new ServerConnector(server, 1, 1,
+          new HttpConnectionFactory(DogtagCompatibleHttp.configuration(http.idleTimeout(), false)));
+      plain.setName(STATUS_CONNECTOR);
+      plain.setHost(http.host());
+      plain.setPort(http.statusPort().getAsInt());
+      plain.setIdleTimeout(http.idleTimeout().toMillis());
+      server.addConnector(plain);
+      connector.setName(TLS_CONNECTOR);
+      status = Optional.of(plain);
+      routes = new Handler.Sequence(new OnConnector(TLS_CONNECTOR, routes),
+          new OnConnector(STATUS_CONNECTOR, HttpRoutes.statusOnly(crl, ocsp, http.maxBodyBytes())));
+    }
+    server.setHandler(new GracefulHandler(routes));
     server.setErrorHandler(new PlainTextErrorHandler());
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(http.stopTimeout().toMillis());
@@ -111,7 +137,28 @@ public final class CaHttpServer implements AutoCloseable {
       server.stop();
       throw e;
     }
-    return new CaHttpServer(server, connector, sessions);
+    return new CaHttpServer(server, connector, status, sessions);
+  }
+
+  /** Hands a request on only when it came in through the named connector. */
+  private static final class OnConnector extends Handler.Wrapper {
+    private final String name;
+
+    OnConnector(String name, Handler handler) {
+      super(handler);
+      this.name = name;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      return name.equals(request.getConnectionMetaData().getConnector().getName())
+          && super.handle(request, response, callback);
+    }
+  }
+
+  /** The plain-HTTP status port bound, when there is one (the OS's pick for port 0). */
+  public java.util.OptionalInt statusPort() {
+    return status.map(c -> java.util.OptionalInt.of(c.getLocalPort())).orElse(java.util.OptionalInt.empty());
   }
 
   /** The bound port: the configured one, or the one the OS picked for port 0. */

@@ -77,12 +77,20 @@ public final class CaInstance implements AutoCloseable {
     return http.port();
   }
 
+  /** The plain-HTTP CRL/OCSP port, when http.statusPort is set. */
+  public java.util.OptionalInt statusPort() {
+    return http.statusPort();
+  }
+
   public X509Certificate tlsCertificate() {
     return tlsCertificate;
   }
 
   /** The line scripts wait for; the host is the TLS certificate's first name, which clients can verify. */
   public void announce(PrintStream out, ServerConfig config) {
+    // Before the line scripts wait for, so that once they see it both listeners are known.
+    http.statusPort().ifPresent(p -> out.println("p11ca: CRL and OCSP on http://"
+        + config.http().tlsHostNames().get(0) + ":" + p));
     out.println("p11ca: listening on https://" + config.http().tlsHostNames().get(0) + ":" + port());
     out.flush();
   }

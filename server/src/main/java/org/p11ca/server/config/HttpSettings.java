@@ -13,9 +13,16 @@ import java.util.Objects;
  * @param idleTimeout how long a connection may sit without reading or writing a byte; it is also the read timeout
  *     of a slow request body
  * @param tlsHostNames the names in the TLS certificate the server issues itself (the first is its CN)
+ * @param statusPort a plain-HTTP port on the same host serving only the CRL and OCSP (0: ephemeral); empty: none
  */
 public record HttpSettings(String host, int port, long maxBodyBytes, Duration idleTimeout, Duration stopTimeout,
-    List<String> tlsHostNames) {
+    List<String> tlsHostNames, java.util.OptionalInt statusPort) {
+
+  /** Without a plain-HTTP status listener. */
+  public HttpSettings(String host, int port, long maxBodyBytes, Duration idleTimeout, Duration stopTimeout,
+      List<String> tlsHostNames) {
+    this(host, port, maxBodyBytes, idleTimeout, stopTimeout, tlsHostNames, java.util.OptionalInt.empty());
+  }
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8443;
@@ -29,5 +36,6 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration id
     Objects.requireNonNull(idleTimeout);
     Objects.requireNonNull(stopTimeout);
     tlsHostNames = List.copyOf(tlsHostNames);
+    Objects.requireNonNull(statusPort);
   }
 }

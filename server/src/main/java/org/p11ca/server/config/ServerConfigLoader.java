@@ -267,7 +267,7 @@ public final class ServerConfigLoader {
           List.of("localhost"));
     }
     YamlSection s = section.get()
-        .allowOnly("host", "port", "maxBodyBytes", "idleTimeout", "stopTimeout", "tlsHostNames");
+        .allowOnly("host", "port", "maxBodyBytes", "idleTimeout", "stopTimeout", "tlsHostNames", "statusPort");
     String host = s.string("host").orElse(HttpSettings.DEFAULT_HOST);
     int port = (int) s.integer("port", HttpSettings.DEFAULT_PORT, 0, 65535);
     long maxBody = s.integer("maxBodyBytes", HttpSettings.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024);
@@ -290,7 +290,13 @@ public final class ServerConfigLoader {
       // The caServerCert profile requires a dNSName (RFC 6125 6.4), and the first name becomes the CN.
       throw s.error("tlsHostNames[0]", "the first name must be a DNS name (it becomes the certificate's CN)");
     }
-    return new HttpSettings(host, port, maxBody, idle, stop, names);
+    long status = s.integer("statusPort", -1, 0, 65535);
+    java.util.OptionalInt statusPort = status < 0 ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of((int) status);
+    if (statusPort.isPresent() && statusPort.getAsInt() != 0 && statusPort.getAsInt() == port) {
+      throw s.error("statusPort", "must differ from port (" + port + ")");
+    }
+    return new HttpSettings(host, port, maxBody, idle, stop, names, statusPort);
   }
 
   private AuditSettings audit(Optional<YamlSection> section, Path dataDir) {

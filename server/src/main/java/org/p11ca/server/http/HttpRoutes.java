@@ -77,6 +77,29 @@ public final class HttpRoutes {
         new CaCertificateHandler(authority, CaCertificateHandler.Form.PEM));
     transportCertificatePem.ifPresent(pem -> paths.addMapping(PathSpec.from(TransportCertificateHandler.PATH),
         new TransportCertificateHandler(pem)));
+    addStatusRoutes(paths, crl, ocsp);
+    kra.ifPresent(k -> {
+      for (KeyRecoveryHandler.Operation o : KeyRecoveryHandler.Operation.values()) {
+        paths.addMapping(PathSpec.from(o.path()), new KeyRecoveryHandler(o, k, maxBodyBytes));
+      }
+    });
+    return finish(paths, maxBodyBytes);
+  }
+
+  /**
+   * Only the certificate status services, for the plain-HTTP listener: relying parties fetch CRLs and OCSP at the
+   * http:// URLs in certificates (RFC 5280 4.2.1.13 and 4.2.2.1 expect HTTP, and a TLS check of its own status
+   * service would go in a circle). Everything else answers 404 there.
+   */
+  public static Handler statusOnly(Optional<CrlHandler.Publication> crl, Optional<OcspResponder> ocsp,
+      long maxBodyBytes) {
+    PathMappingsHandler paths = new PathMappingsHandler();
+    addStatusRoutes(paths, crl, ocsp);
+    return finish(paths, maxBodyBytes);
+  }
+
+  private static void addStatusRoutes(PathMappingsHandler paths, Optional<CrlHandler.Publication> crl,
+      Optional<OcspResponder> ocsp) {
     crl.ifPresent(c -> {
       CrlHandler handler = new CrlHandler(c.crls());
       java.util.Set<String> crlPaths = new java.util.TreeSet<>(c.extraPaths());
@@ -89,11 +112,9 @@ public final class HttpRoutes {
       paths.addMapping(PathSpec.from(OcspHandler.PATH), handler);
       paths.addMapping(PathSpec.from(OcspHandler.PATH + "/*"), handler);
     });
-    kra.ifPresent(k -> {
-      for (KeyRecoveryHandler.Operation o : KeyRecoveryHandler.Operation.values()) {
-        paths.addMapping(PathSpec.from(o.path()), new KeyRecoveryHandler(o, k, maxBodyBytes));
-      }
-    });
+  }
+
+  private static Handler finish(PathMappingsHandler paths, long maxBodyBytes) {
     paths.addMapping(PathSpec.from("/"), new NotFoundHandler());
     // The response side is unlimited: our answers are small and built in memory.
     SizeLimitHandler limit = new SizeLimitHandler(maxBodyBytes, -1);

@@ -321,6 +321,14 @@ class ServerConfigLoaderTest {
   }
 
   @Test
+  void statusPort_absentByDefault_readWhenGiven_andMustDifferFromTheHttpsPort() {
+    assertEquals(java.util.OptionalInt.empty(), load(minimal()).http().statusPort());
+    assertEquals(java.util.OptionalInt.of(8080), load(minimal() + "http: {port: 8443, statusPort: 8080}\n").http()
+        .statusPort());
+    refused(minimal() + "http: {port: 8443, statusPort: 8443}\n", "http.statusPort", "must differ from port");
+  }
+
+  @Test
   void ocspUnknownKey_isRefused() {
     refused(minimal() + "ocsp: {validity: 1h}\n", "ocsp.validity", "unknown key");
   }
