@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seed page 1 over HTTPS, up to key archival (issue [3], not yet built): a CRMF request for an encryption-only key
+ * Seed page 1 over HTTPS, without key archival (ArchivalEnrollmentTest has it): a CRMF request for an encryption-only key
  * with no POP, user-signed; round 1 answers FAIL popRequired with an encryptedPOP challenge and the request id in
  * responseInfo; the CA restarts; round 2 answers the challenge with a decryptedPOP (p11ca-cmc request
  * --decrypted-pop) and the certificate is issued; openssl checks it; a replay is refused.
@@ -40,11 +40,31 @@ class EncryptedPopEnrollmentTest {
         challengeLifetime: PT30M
       """;
 
+  /** An EC key-agreement profile: the challenge is ECDH (RFC 5753), which Dogtag's clients cannot answer. */
+  static final String EC_PROFILE = """
+      id: caFullCMCEcdhCert
+      description: EC key-agreement user certificate, challenged with EncryptedPOP by ECDH
+      validity: P90D
+      subject:
+        from: signer
+      keys:
+        ecCurves: [P-256, P-384]
+      keyUsage:
+        critical: true
+        usages: [keyAgreement]
+      extendedKeyUsage: [emailProtection]
+      basicConstraints:
+        ca: false
+      allowEncryptionOnlyKeys: true
+      encryptedPop:
+        challengeLifetime: PT30M
+      """;
+
   @TempDir
   Path dir;
 
-  @Test
-  void roundOneChallenges_survivesARestart_roundTwoIssues_andAReplayIsRefused() throws Exception {
+  /** The shipped profiles plus the two above. */
+  private Path profiles() throws java.io.IOException {
     Path profiles = Files.createDirectories(dir.resolve("profiles"));
     try (var defaults = Files.list(Processes.repo().resolve("ca-core/src/main/resources/org/p11ca/ca/profile"))) {
       for (Path p : defaults.toList()) {
@@ -52,7 +72,65 @@ class EncryptedPopEnrollmentTest {
       }
     }
     Files.writeString(profiles.resolve("caFullCMCEncryptionNoArchivalCert.yaml"), PROFILE);
-    try (RunningCa ca = RunningCa.prepare(dir, "profilesDir: " + profiles + "\n")) {
+    Files.writeString(profiles.resolve("caFullCMCEcdhCert.yaml"), EC_PROFILE);
+    return profiles;
+  }
+
+  /**
+   * A new key in {@code keyFile} (work dir), a CRMF request for it with no POP, user-signed by Bob, submitted:
+   * response1.der, printed by p11ca-cmc response, which must say nothing was issued.
+   */
+  private static Processes.Result roundOne(RunningCa ca, Path bob, Path work, String keyType, String keyFile,
+      String url, String... requestOptions) throws Exception {
+    String pass = ca.passwordFile.toString();
+    ca.cmc("crmf", "--new-key", keyType, "--key-p12", work.resolve(keyFile).toString(), "--password-file", pass,
+        "--subject", BOB, "--pop", "none", "--out", work.resolve("crmf.der").toString()).requireSuccess();
+    List<String> request = new java.util.ArrayList<>(List.of("request", "--in", work.resolve("crmf.der").toString(),
+        "--signer-p12", bob.toString(), "--password-file", pass, "--out", work.resolve("round1.der").toString()));
+    request.addAll(List.of(requestOptions));
+    ca.cmc(request.toArray(String[]::new)).requireSuccess();
+    ca.cmc("submit", "--url", url, "--ca", ca.caPem.toString(), "--client-p12", bob.toString(), "--password-file",
+        pass, "--in", work.resolve("round1.der").toString(), "--out", work.resolve("response1.der").toString())
+        .requireSuccess();
+    Processes.Result r1 = ca.cmc("response", "--in", work.resolve("response1.der").toString(), "--ca",
+        ca.caPem.toString());
+    assertEquals(1, r1.exitCode(), "round 1 issues nothing: " + r1.stdout());
+    return r1;
+  }
+
+  @Test
+  void ecKey_isChallengedByEcdh_andTheRoundTripIssuesAKeyAgreementCertificate() throws Exception {
+    try (RunningCa ca = RunningCa.prepare(dir, "profilesDir: " + profiles() + "\n")) {
+      Path bob = ca.bootstrapUser("bob", BOB, false);
+      ca.start();
+      Path work = Files.createDirectories(dir.resolve("work-ec"));
+      String pass = ca.passwordFile.toString();
+      String url = ca.url("/ca/ee/ca/profileSubmitUserSignedCMCFull?profileId=caFullCMCEcdhCert");
+      Processes.Result r1 = roundOne(ca, bob, work, "ec:P-256", "ec.p12", url);
+      assertTrue(r1.stdout().contains("failInfo=POP required"), r1.stdout());
+
+      Processes.Result answer = ca.cmc("request", "--decrypted-pop", "--response",
+          work.resolve("response1.der").toString(), "--key-p12", work.resolve("ec.p12").toString(), "--signer-p12",
+          bob.toString(), "--password-file", pass, "--out", work.resolve("round2.der").toString()).requireSuccess();
+      assertTrue(answer.stdout().contains("RFC 5272 format"), answer.stdout());
+      assertTrue(answer.stdout().contains("ECDH P256, SHA-256 KDF, AES-128 key wrap"), answer.stdout());
+      ca.cmc("submit", "--url", url, "--ca", ca.caPem.toString(), "--client-p12", bob.toString(), "--password-file",
+          pass, "--in", work.resolve("round2.der").toString(), "--out", work.resolve("response2.der").toString())
+          .requireSuccess();
+      ca.cmc("response", "--in", work.resolve("response2.der").toString(), "--ca", ca.caPem.toString(),
+          "--write-cert", work.resolve("ec.pem").toString()).requireSuccess();
+      assertEquals(work.resolve("ec.pem") + ": OK", ca.openssl("verify", "-CAfile", ca.caPem.toString(),
+          work.resolve("ec.pem").toString()).requireSuccess().stdout().strip());
+      String text = ca.openssl("x509", "-in", work.resolve("ec.pem").toString(), "-noout", "-text")
+          .requireSuccess().stdout();
+      assertTrue(text.contains("Key Agreement"), text);
+      assertTrue(text.contains("ASN1 OID: prime256v1"), text);
+    }
+  }
+
+  @Test
+  void roundOneChallenges_survivesARestart_roundTwoIssues_andAReplayIsRefused() throws Exception {
+    try (RunningCa ca = RunningCa.prepare(dir, "profilesDir: " + profiles() + "\n")) {
       Path bob = ca.bootstrapUser("bob", BOB, false);
       ca.start();
       Path work = Files.createDirectories(dir.resolve("work"));
@@ -60,16 +138,7 @@ class EncryptedPopEnrollmentTest {
       String path = "/ca/ee/ca/profileSubmitUserSignedCMCFull?profileId=caFullCMCEncryptionNoArchivalCert";
       String url = ca.url(path);
 
-      ca.cmc("crmf", "--new-key", "rsa:2048", "--key-p12", work.resolve("enc.p12").toString(), "--password-file",
-          pass, "--subject", BOB, "--pop", "none", "--out", work.resolve("crmf.der").toString()).requireSuccess();
-      ca.cmc("request", "--in", work.resolve("crmf.der").toString(), "--signer-p12", bob.toString(),
-          "--password-file", pass, "--dogtag-nonce", "--out", work.resolve("round1.der").toString()).requireSuccess();
-      ca.cmc("submit", "--url", url, "--ca", ca.caPem.toString(), "--client-p12", bob.toString(), "--password-file",
-          pass, "--in", work.resolve("round1.der").toString(), "--out", work.resolve("response1.der").toString())
-          .requireSuccess();
-      Processes.Result r1 = ca.cmc("response", "--in", work.resolve("response1.der").toString(), "--ca",
-          ca.caPem.toString());
-      assertEquals(1, r1.exitCode(), "round 1 issues nothing: " + r1.stdout());
+      Processes.Result r1 = roundOne(ca, bob, work, "rsa:2048", "enc.p12", url, "--dogtag-nonce");
       assertTrue(r1.stdout().contains("CMC encrypted POP"), r1.stdout());
       assertTrue(r1.stdout().contains("failInfo=POP required"), r1.stdout());
       assertTrue(r1.stdout().contains("requestID: "), r1.stdout());

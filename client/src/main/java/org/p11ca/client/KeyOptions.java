@@ -86,10 +86,13 @@ final class KeyOptions {
     }
   }
 
-  /** An RSA request key may be an encryption key (POP none, answered by EncryptedPOP later); EC keys only sign. */
+  /**
+   * A request key may be an encryption key (POP none, answered by EncryptedPOP later): an RSA key decrypts the
+   * challenge's session key, an EC key derives the key that unwraps it (ECDH, RFC 5753).
+   */
   private static KeyUsage[] usages(KeyPairSpec spec) {
     return spec instanceof KeyPairSpec.Rsa ? new KeyUsage[] {KeyUsage.SIGN, KeyUsage.DECRYPT}
-        : new KeyUsage[] {KeyUsage.SIGN};
+        : new KeyUsage[] {KeyUsage.SIGN, KeyUsage.DERIVE};
   }
 
   private RequestKey inPkcs12(CmcTool tool, X500Name subject, PrintWriter out) {

@@ -246,7 +246,7 @@ final class RequestCommand implements Callable<Integer> {
       SessionKeyDecryption decryption = new SessionKeyDecryption(key, decryptedPop.oaep);
       proof = challenge.proof(key, decryption);
       stdout.println("Challenge decrypted with " + SessionKeyDecryption.named(key) + " (session key "
-          + decryption.used().map(SessionKeyDecryption::describe).orElse("?") + "): witness verified");
+          + decryption.used().orElse("?") + "): witness verified");
     }
     // RFC 5272 section 6.6: the transaction goes on, so by default the transactionId round 1 had (the response
     // echoes it); Dogtag's CMCRequest sends none in round 2, which the CA accepts too.

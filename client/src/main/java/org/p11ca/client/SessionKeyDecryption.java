@@ -1,6 +1,7 @@
 package org.p11ca.client;
 
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.Optional;
 import javax.crypto.Cipher;
@@ -10,13 +11,23 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.p11ca.ca.cmc.EcdhSuite;
 import org.p11ca.ca.cmc.EncryptedPop;
 import org.p11ca.hsm.HashAlgorithm;
 import org.p11ca.hsm.HsmException;
+import org.p11ca.hsm.KeyAttributes;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.KeyType;
+import org.p11ca.hsm.KeyUsage;
+import org.p11ca.hsm.ObjectClass;
 import org.p11ca.hsm.RsaPadding;
+import org.p11ca.hsm.SymmetricCipher;
+import org.p11ca.hsm.Token;
+import org.p11ca.hsm.WrapMechanism;
 
 /**
- * Decrypts an EncryptedPOP's session key with the requested key, in software or on its token. The padding comes
+ * Decrypts an EncryptedPOP's session key with the requested key, in software or on its token: RSA key transport,
+ * or for an EC key ECDH key agreement (RFC 5753, the RFC format only). The RSA padding comes
  * from the KeyTransRecipientInfo when it says id-RSAES-OAEP (the RFC format, RFC 4055 parameters); Dogtag's format
  * always says rsaEncryption, so there {@code --oaep} (its CMCRequest's {@code oaep=true}) means what Dogtag's
  * {@code keyWrap.useOAEP} sends: OAEP with SHA-256 and MGF1-SHA-256, empty label. Otherwise PKCS#1 v1.5.
@@ -25,22 +36,22 @@ final class SessionKeyDecryption implements EncryptedPop.SessionKeyDecryptor {
 
   private final RequestKey key;
   private final boolean dogtagOaep;
-  private Optional<RsaPadding> used = Optional.empty();
+  private Optional<String> used = Optional.empty();
 
   SessionKeyDecryption(RequestKey key, boolean dogtagOaep) {
     this.key = key;
     this.dogtagOaep = dogtagOaep;
   }
 
-  /** The padding the session key was decrypted with, once it was. */
-  Optional<RsaPadding> used() {
+  /** How the session key reached this key ("RSA PKCS#1 v1.5", "ECDH P-256 ..."), once it did. */
+  Optional<String> used() {
     return used;
   }
 
   @Override
   public byte[] decrypt(byte[] encryptedKey, AlgorithmIdentifier keyTransport) {
     RsaPadding padding = padding(keyTransport, dogtagOaep);
-    used = Optional.of(padding);
+    used = Optional.of(describe(padding));
     // Said in both failures: a wrong key mostly shows as bad padding, and the witness check words it the same way.
     String why = ": the challenge was not encrypted to this key, or not with " + describe(padding)
         + (padding instanceof RsaPadding.Pkcs1v15 && !EncryptedPop.oaep(keyTransport)
@@ -68,6 +79,43 @@ final class SessionKeyDecryption implements EncryptedPop.SessionKeyDecryptor {
       return rsa.doFinal(encryptedKey);
     } catch (GeneralSecurityException e) {
       throw new CmcToolException("cannot decrypt the encryptedPOP's session key with " + named(key) + why, e);
+    }
+  }
+
+  /**
+   * ECDH (RFC 5753) with the requested EC key: in software, or on its token, where the key-encryption key and the
+   * session key it unwraps are sensitive session objects that decrypt the challenge there and are then destroyed.
+   */
+  @Override
+  public byte[] decryptAgreed(PublicKey originator, EcdhSuite suite, byte[] wrappedKey, byte[] iv,
+      byte[] encryptedContent) {
+    used = Optional.of("ECDH " + suite.curve() + ", " + suite.kdfHash().jcaName() + " KDF, AES-"
+        + suite.wrapKeyBits() + " key wrap");
+    String why = ": the challenge was not encrypted to this key";
+    if (key instanceof RequestKey.OnToken onToken) {
+      Token token = onToken.token();
+      KeyHandle kek = null;
+      KeyHandle sessionKey = null;
+      try {
+        kek = token.deriveEcdhAesKey(onToken.key(), originator, suite.kdfHash(), suite.sharedInfo(),
+            suite.wrapKeyBits(), KeyAttributes.session(KeyUsage.UNWRAP));
+        sessionKey = token.unwrapKey(kek, new WrapMechanism.AesKeyWrap(), wrappedKey, ObjectClass.SECRET_KEY,
+            KeyType.AES, KeyAttributes.session(KeyUsage.DECRYPT));
+        return token.decrypt(sessionKey, new SymmetricCipher.AesCbcPad(iv), encryptedContent);
+      } catch (HsmException e) {
+        throw new CmcToolException("cannot decrypt the encryptedPOP's challenge with " + named(key) + why + " ("
+            + e.getMessage() + ")", e);
+      } finally {
+        token.destroyQuietly(sessionKey);
+        token.destroyQuietly(kek);
+      }
+    }
+    try {
+      return EncryptedPop.decryptAgreedInSoftware(((RequestKey.Software) key).privateKey(), originator, suite,
+          wrappedKey, iv, encryptedContent);
+    } catch (org.p11ca.ca.error.CaException e) {
+      throw new CmcToolException("cannot decrypt the encryptedPOP's challenge with " + named(key) + why + " ("
+          + ErrorReporter.oneLine(e.getMessage()) + ")", e);
     }
   }
 

@@ -136,18 +136,26 @@ class DecryptedPopRequestTest {
 
   /** crmf --new-key --pop none into a new PKCS#12 file, as CRMFPopClient -q POP_NONE. */
   RequestKeyFiles softwareKey() {
+    return softwareKey("rsa:2048");
+  }
+
+  RequestKeyFiles softwareKey(String type) {
     Path p12 = file("enc.p12");
     Path crmf = file("enc.crmf");
-    Cli.run("crmf", "--subject", SUBJECT, "--new-key", "rsa:2048", "--key-p12", p12.toString(), "--password-file",
+    Cli.run("crmf", "--subject", SUBJECT, "--new-key", type, "--key-p12", p12.toString(), "--password-file",
         password.toString(), "--pop", "none", "--out", crmf.toString()).requireSuccess();
     return new RequestKeyFiles(new String[] {"--key-p12", p12.toString()}, crmf);
   }
 
-  /** The same on the subscriber's token: the key is generated there with CKA_DECRYPT. */
+  /** The same on the subscriber's token: the key is generated there with CKA_DECRYPT (RSA) or CKA_DERIVE (EC). */
   RequestKeyFiles tokenKey() {
+    return tokenKey("rsa:2048");
+  }
+
+  RequestKeyFiles tokenKey(String type) {
     String label = "enc-" + files.incrementAndGet();
     Path crmf = file("token-enc.crmf");
-    Cli.run(subscriberTokens.command("crmf", "--subject", SUBJECT, "--new-key", "rsa:2048", "--key-label", label,
+    Cli.run(subscriberTokens.command("crmf", "--subject", SUBJECT, "--new-key", type, "--key-label", label,
         "--pop", "none", "--out", crmf.toString())).requireSuccess();
     List<String> options = new ArrayList<>(List.of(subscriberTokens.command("-", "--key-label", label)));
     options.remove(0);
@@ -177,7 +185,7 @@ class DecryptedPopRequestTest {
         crmf.msg().getCertReq().getCertTemplate().getPublicKey(), crmf.templateSubjectKeyId(),
         new EncryptedPopPolicy(format, transport, EncryptedPopPolicy.DEFAULT_LIFETIME));
     Path response = respond(data, Optional.of(c.encryptedPop()), Optional.of(id), FailInfo.POP_REQUIRED);
-    return new RoundOne(response, id, format, tagged, c.encryptedPop(),
+    return new RoundOne(response, id, c.format(), tagged, c.encryptedPop(),
         () -> challenger.recover(id, c.protectedChallenge(), c.protectionIv()));
   }
 
@@ -276,6 +284,39 @@ class DecryptedPopRequestTest {
     assertAnswers(r1, out);
     assertTrue(r.out().contains("Challenge decrypted with token '" + subscriberTokens.token().label() + "'"),
         r.out());
+  }
+
+  /**
+   * EC request keys: the CA's challenger answers with ECDH key agreement (RFC 5753) whatever the profile's format
+   * for RSA keys, and the client derives the key-encryption key with the requested key, in a PKCS#12 file or on
+   * its token, where nothing of the agreement is left afterwards.
+   */
+  @ParameterizedTest(name = "{0}, key on a token: {1}")
+  @MethodSource("ecKeys")
+  void decryptedPop_ecKey_answersAnEcdhChallenge(String type, boolean onToken) throws Exception {
+    RequestKeyFiles key = onToken ? tokenKey(type) : softwareKey(type);
+    RoundOne r1 = challenged(key, Format.DOGTAG, KeyTransport.RSA_PKCS1);
+    assertEquals(Format.RFC, r1.format(), "an EC key's challenge is always in the RFC format");
+    int subscriberObjects = onToken ? subscriberObjectCount() : 0;
+    Path out = file("round2-ec.req");
+    Cli.Result r = answer(r1.response(), out, key.keyOptions()).requireSuccess();
+    assertAnswers(r1, out);
+    assertTrue(r.out().contains("(session key ECDH " + (type.endsWith("256") ? "P256, SHA-256 KDF, AES-128"
+        : "P384, SHA-384 KDF, AES-256") + " key wrap): witness verified"), r.out());
+    if (onToken) {
+      assertEquals(subscriberObjects, subscriberObjectCount(), "no key-encryption or session key left on the token");
+    }
+  }
+
+  static Stream<Arguments> ecKeys() {
+    return Stream.of(Arguments.of("ec:P-256", false), Arguments.of("ec:P-384", false),
+        Arguments.of("ec:P-256", true));
+  }
+
+  private int subscriberObjectCount() {
+    try (Token t = subscriberTokens.open(Backend.IAIK)) {
+      return t.listObjects().size();
+    }
   }
 
   @Test

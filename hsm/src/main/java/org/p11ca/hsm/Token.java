@@ -106,6 +106,25 @@ public interface Token extends AutoCloseable {
 
   byte[] generateRandom(int length);
 
+  /**
+   * Ephemeral-static or static-static ECDH as CMS uses it (RFC 5753 section 3.1, ANSI X9.63): the shared secret Z of
+   * an EC private key on the token and a peer's EC public key (CKM_ECDH1_DERIVE), then K = hash(Z || 00000001 ||
+   * sharedInfo) truncated to {@code aesBits}, as a new AES key on the token with the given attributes (e.g. a
+   * session key that wraps or unwraps the content-encryption key).
+   *
+   * <p>Z is derived as a sensitive, non-extractable session object and destroyed before this returns. The KDF runs
+   * through C_DigestKey because tokens such as SoftHSM 2.6.1 offer ECDH1_DERIVE with CKD_NULL only, so K exists in
+   * this process's memory between C_DigestFinal and the C_CreateObject that puts it on the token, and is then
+   * zeroed; it is never returned.
+   *
+   * @param sharedInfo the DER ECC-CMS-SharedInfo (RFC 5753 section 7.2)
+   * @throws HsmException INVALID_INPUT for a key that is not an EC private key, a peer key that is not EC or on
+   *     another curve, or an AES size other than 128, 192 or 256; MECHANISM_UNSUPPORTED when the token offers no
+   *     CKM_ECDH1_DERIVE or no digest of that hash
+   */
+  KeyHandle deriveEcdhAesKey(KeyHandle ecPrivateKey, PublicKey peerPublicKey, HashAlgorithm kdfHash,
+      byte[] sharedInfo, int aesBits, KeyAttributes attributes);
+
   // ---- creating and destroying objects ----
 
   /** Generates an AES key of 128, 192 or 256 bits. */
@@ -150,6 +169,25 @@ public interface Token extends AutoCloseable {
     } catch (HsmException e) {
       System.getLogger(Token.class.getName()).log(System.Logger.Level.WARNING,
           "cannot destroy session object " + object + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Destroys a private key made by {@link #generateKeyPair} and its public half (the public key object with the
+   * same CKA_ID, of the same kind: session or token object), e.g. an ephemeral ECDH pair.
+   */
+  void destroyKeyPair(KeyHandle privateKey);
+
+  /** {@link #destroyKeyPair} for a finally block, as {@link #destroyQuietly} is for {@link #destroy}. */
+  default void destroyKeyPairQuietly(KeyHandle privateKey) {
+    if (privateKey == null) {
+      return;
+    }
+    try {
+      destroyKeyPair(privateKey);
+    } catch (HsmException e) {
+      System.getLogger(Token.class.getName()).log(System.Logger.Level.WARNING,
+          "cannot destroy key pair " + privateKey + ": " + e.getMessage());
     }
   }
 

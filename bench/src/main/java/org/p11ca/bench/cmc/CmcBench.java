@@ -46,7 +46,8 @@ public final class CmcBench {
   private static final String TOKEN_LABEL = "p11ca-bench-cmc";
   private static final String RAW = "raw";
   /** Subscriber keys the requests certify; reused across requests (a key pair per request would cost more). */
-  private static final int SUBSCRIBER_KEYS = 4;
+  /** The profile the user-signed endpoint issues under; the bench runs it with same-key renewal allowed. */
+  static final String PROFILE = "caFullCMCUserSignedCert";
   /** The first rate guess, before the warm-up measured one; only sizes the warm-up's batch of requests. */
   private static final double FIRST_RATE_GUESS = 600;
 
@@ -100,17 +101,18 @@ public final class CmcBench {
         try (ComposedCa composed = new ComposedCa(token, ca.caKey(), type, ca.caCertificate(), dataDir, clock)) {
           identities = BenchAuthority.bootstrapIdentities(composed.service(), options.identities());
         }
-        PreSignedRequests requests = new PreSignedRequests(identities, SUBSCRIBER_KEYS, ca.caCertificate());
-        Path config = writeServerConfig(work, dataDir);
+        PreSignedRequests requests = new PreSignedRequests(identities, ca.caCertificate());
+        Path config = writeServerConfig(work, dataDir, writeProfiles(work));
         long counted;
         try (ServerProcess server = ServerProcess.start(config, benchToken.userPin(), work.resolve("server.log"))) {
           if (!ServerProcess.extraJavaOptions().isEmpty()) {
             out.println("# NOT THE DEFAULT SERVER: its JVM runs with " + ServerProcess.JAVA_OPTIONS_VARIABLE + "="
                 + String.join(" ", ServerProcess.extraJavaOptions()));
           }
-          out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, %d subscriber keys, server"
-              + " pid %d on 127.0.0.1:%d in %.1f s; server log %s%n", type.optionName(), identities.size(),
-              SUBSCRIBER_KEYS, server.pid(), server.port(), (System.nanoTime() - setupStart) / 1e9,
+          out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, one subscriber key each"
+              + " renewed again and again (profile %s with renewal.allowSameKeyRenewal: true: a fresh RSA key per"
+              + " request would cost the load generator ~100 ms), server pid %d on 127.0.0.1:%d in %.1f s; server"
+              + " log %s%n", type.optionName(), identities.size(), PROFILE, server.pid(), server.port(), (System.nanoTime() - setupStart) / 1e9,
               work.resolve("server.log"));
           CmcTransport transport = new CmcTransport.Https(server.port(),
               KeepAliveHttps.trusting(BenchAuthority.jca(ca.caCertificate())));
@@ -211,9 +213,34 @@ public final class CmcBench {
     }
   }
 
-  private Path writeServerConfig(Path work, Path dataDir) throws IOException {
+  /**
+   * The shipped profiles, with {@link #PROFILE} allowing same-key renewal: each identity renews its one key
+   * thousands of times, and every renewal still runs the key-history check (three index seeks) it runs in production.
+   */
+  private static Path writeProfiles(Path work) throws IOException {
+    Path dir = Files.createDirectories(work.resolve("profiles"));
+    for (String id : org.p11ca.ca.profile.ProfileLoader.DEFAULT_PROFILE_IDS) {
+      String yaml;
+      try (java.io.InputStream in = org.p11ca.ca.profile.ProfileLoader.class.getResourceAsStream(id + ".yaml")) {
+        yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (id.equals(PROFILE)) {
+        String patched = yaml.replace("allowSameKeyRenewal: false", "allowSameKeyRenewal: true");
+        if (patched.equals(yaml)) {
+          throw new IllegalStateException("profile " + PROFILE + " no longer says allowSameKeyRenewal: false;"
+              + " update the bench");
+        }
+        yaml = patched;
+      }
+      Files.writeString(dir.resolve(id + ".yaml"), yaml, StandardCharsets.UTF_8);
+    }
+    return dir;
+  }
+
+  private Path writeServerConfig(Path work, Path dataDir, Path profilesDir) throws IOException {
     Path config = work.resolve("server.yaml");
     String yaml = "dataDir: " + dataDir + "\n"
+        + "profilesDir: " + profilesDir + "\n"
         + "token:\n"
         + "  library: " + options.library() + "\n"
         + "  label: " + TOKEN_LABEL + "\n"

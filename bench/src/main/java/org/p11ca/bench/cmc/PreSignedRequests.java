@@ -20,9 +20,9 @@ import org.p11ca.ca.cmc.CmcRequestBuilder;
  * User-signed CMC Full PKI Requests, built and signed before the timed phase, so the load generator's cores go to
  * sending and checking, not to RSA signatures of its own.
  *
- * <p>Making a key pair per request would dominate the generator's cost, so a small pool of subscriber keys is
- * reused: each identity asks, by a CRMF request with a signature POP made once per identity, for a new certificate
- * on one of the pool's keys. Every request is still a distinct CMC message, with its own senderNonce and
+ * <p>Making a key pair per request would dominate the generator's cost, so each identity has one subscriber key
+ * of its own and asks again and again, by a CRMF request with a signature POP made once, for a new certificate on
+ * it (a same-key renewal; a key is never shared between identities, which the CA refuses). Every request is still a distinct CMC message, with its own senderNonce and
  * transactionId, signed anew (SignedData over PKIData) by the identity's own certificate key.
  */
 final class PreSignedRequests {
@@ -40,14 +40,14 @@ final class PreSignedRequests {
   private List<Request> ready = List.of();
   private final AtomicInteger next = new AtomicInteger();
 
-  PreSignedRequests(List<BenchAuthority.Identity> identities, int subscriberKeys, X509CertificateHolder caCert) {
+  PreSignedRequests(List<BenchAuthority.Identity> identities, X509CertificateHolder caCert) {
     this.identities = List.copyOf(identities);
     this.caCertificate = caCert;
-    List<KeyPair> keys = IntStream.range(0, subscriberKeys).parallel().mapToObj(i -> BenchAuthority.rsa2048())
+    List<KeyPair> keys = IntStream.range(0, identities.size()).parallel().mapToObj(i -> BenchAuthority.rsa2048())
         .toList();
     List<CertReqMsg> crmf = new ArrayList<>();
     for (int i = 0; i < identities.size(); i++) {
-      crmf.add(crmf(keys.get(i % keys.size()), identities.get(i).certificate()));
+      crmf.add(crmf(keys.get(i), identities.get(i).certificate()));
     }
     this.crmfByIdentity = List.copyOf(crmf);
   }

@@ -2,8 +2,13 @@ package org.p11ca.ca.cmc;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -15,11 +20,15 @@ import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.EncryptedContentInfo;
 import org.bouncycastle.asn1.cms.EnvelopedData;
+import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
 import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
+import org.bouncycastle.asn1.cms.OriginatorPublicKey;
+import org.bouncycastle.asn1.cms.RecipientEncryptedKey;
 import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 
@@ -27,16 +36,29 @@ import org.p11ca.ca.error.FailInfo;
  * The encryptedPOP control (RFC 5272 section 6.7) as a client reads it: the request it challenges (as sent), the
  * EnvelopedData holding the challenge, thePOPAlgID, the witness. Two encodings exist (README, "EncryptedPOP"):
  * Dogtag's, where thePOPAlgID is aes128-CBC carrying the IV of an unpadded encryption, and the RFC's, a standard
- * EnvelopedData with thePOPAlgID naming the MAC. Either way the client decrypts the session key with its private
- * key ({@link SessionKeyDecryptor}, on a token or in software), recovers the challenge, checks the witness and
- * answers with HMAC-SHA256(challenge, request).
+ * EnvelopedData with thePOPAlgID naming the MAC, whose recipient is key transport for an RSA key and ECDH key
+ * agreement (RFC 5753) for an EC key. Either way the client decrypts with its private key
+ * ({@link SessionKeyDecryptor}, on a token or in software), recovers the challenge, checks the witness and answers
+ * with HMAC-SHA256(challenge, request).
  */
 public final class EncryptedPop {
 
-  /** Decrypts the RSA-encrypted session key with the requested key's private half, wherever it lives. */
+  /** Decrypts the challenge's session key with the requested key's private half, wherever it lives. */
   @FunctionalInterface
   public interface SessionKeyDecryptor {
+    /** Key transport: the RSA-encrypted session key. */
     byte[] decrypt(byte[] encryptedKey, AlgorithmIdentifier keyTransport);
+
+    /**
+     * Key agreement (an EC key, RFC 5753): the challenge itself, from the key-encryption key agreed between the
+     * requested key and the CA's ephemeral {@code originator} key by {@code suite}, the session key it wraps (AES Key
+     * Wrap) and the AES-128-CBC-PAD content. A decryptor for RSA keys only keeps this default, which refuses.
+     */
+    default byte[] decryptAgreed(PublicKey originator, EcdhSuite suite, byte[] wrappedKey, byte[] iv,
+        byte[] encryptedContent) {
+      throw new CaException(FailInfo.BAD_ALG, "the challenge is encrypted by ECDH key agreement, which needs the"
+          + " requested EC key");
+    }
   }
 
   private final byte[] request;
@@ -106,10 +128,6 @@ public final class EncryptedPop {
           + " recipients, not 1");
     }
     RecipientInfo ri = RecipientInfo.getInstance(env.getRecipientInfos().getObjectAt(0));
-    if (!(ri.getInfo() instanceof KeyTransRecipientInfo ktri)) {
-      throw new CaException(FailInfo.BAD_ALG, "the encryptedPOP's recipient is not key transport (RSA)");
-    }
-    byte[] sessionKey = decryptor.decrypt(ktri.getEncryptedKey().getOctets(), ktri.getKeyEncryptionAlgorithm());
     EncryptedContentInfo content = env.getEncryptedContentInfo();
     AlgorithmIdentifier contentAlgorithm = content.getContentEncryptionAlgorithm();
     if (!NISTObjectIdentifiers.id_aes128_CBC.equals(contentAlgorithm.getAlgorithm())) {
@@ -119,13 +137,87 @@ public final class EncryptedPop {
     // Dogtag puts a dummy IV in the EnvelopedData and the real one in thePOPAlgID, and does not pad.
     byte[] iv = ASN1OctetString.getInstance(dogtagFormat() ? popAlgorithm.getParameters()
         : contentAlgorithm.getParameters()).getOctets();
-    byte[] challenge = aesCbc(sessionKey, iv, content.getEncryptedContent().getOctets(), !dogtagFormat());
-    java.util.Arrays.fill(sessionKey, (byte) 0);
+    byte[] challenge;
+    if (ri.getInfo() instanceof KeyAgreeRecipientInfo kari && !dogtagFormat()) {
+      challenge = agreed(kari, decryptor, iv, content.getEncryptedContent().getOctets());
+    } else if (ri.getInfo() instanceof KeyTransRecipientInfo ktri) {
+      byte[] sessionKey = decryptor.decrypt(ktri.getEncryptedKey().getOctets(), ktri.getKeyEncryptionAlgorithm());
+      challenge = aesCbc(sessionKey, iv, content.getEncryptedContent().getOctets(), !dogtagFormat());
+      java.util.Arrays.fill(sessionKey, (byte) 0);
+    } else {
+      throw new CaException(FailInfo.BAD_ALG, "the encryptedPOP's recipient is neither key transport (RSA) nor"
+          + " key agreement (ECDH)");
+    }
     if (!MessageDigest.isEqual(digest(witnessAlgorithm, challenge), witness)) {
       throw new CaException(FailInfo.POP_FAILED, "the challenge does not match the encryptedPOP's witness: it was"
           + " not encrypted to this key, or was altered");
     }
     return challenge;
+  }
+
+  private static byte[] agreed(KeyAgreeRecipientInfo kari, SessionKeyDecryptor decryptor, byte[] iv,
+      byte[] encryptedContent) {
+    EcdhSuite suite = EcdhSuite.forKeyEncryptionAlgorithm(kari.getKeyEncryptionAlgorithm());
+    if (kari.getRecipientEncryptedKeys().size() != 1) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the encryptedPOP's key agreement names "
+          + kari.getRecipientEncryptedKeys().size() + " recipients, not 1");
+    }
+    OriginatorPublicKey originator = kari.getOriginator().getOriginatorKey();
+    if (originator == null) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the encryptedPOP's key agreement has no originator public key"
+          + " (RFC 5753 section 3.1.1: ephemeral-static ECDH sends it)");
+    }
+    RecipientEncryptedKey key = RecipientEncryptedKey.getInstance(kari.getRecipientEncryptedKeys().getObjectAt(0));
+    return decryptor.decryptAgreed(originatorKey(originator, suite), suite, key.getEncryptedKey().getOctets(), iv,
+        encryptedContent);
+  }
+
+  /** The originator's point on the suite's curve (RFC 5753 sends id-ecPublicKey with NULL or absent parameters). */
+  private static PublicKey originatorKey(OriginatorPublicKey originator, EcdhSuite suite) {
+    try {
+      SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(
+          org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey,
+          new org.bouncycastle.asn1.ASN1ObjectIdentifier(suite.curve().oid())), originator.getPublicKey().getBytes());
+      return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the encryptedPOP's originator key is not a point on "
+          + suite.curve(), e);
+    }
+  }
+
+  /**
+   * {@link SessionKeyDecryptor#decryptAgreed} for an EC private key in software: ECDH (JCA), the X9.63 KDF, AES key
+   * unwrap (RFC 3394), AES-128-CBC-PAD.
+   */
+  public static byte[] decryptAgreedInSoftware(PrivateKey requestedKey, PublicKey originator, EcdhSuite suite,
+      byte[] wrappedKey, byte[] iv, byte[] encryptedContent) {
+    byte[] z = null;
+    byte[] kek = null;
+    try {
+      KeyAgreement ecdh = KeyAgreement.getInstance("ECDH");
+      ecdh.init(requestedKey);
+      ecdh.doPhase(originator, true);
+      z = ecdh.generateSecret();
+      kek = suite.keyEncryptionKey(z);
+      Cipher unwrap = Cipher.getInstance("AESWrap");
+      unwrap.init(Cipher.UNWRAP_MODE, new SecretKeySpec(kek, "AES"));
+      byte[] sessionKey = unwrap.unwrap(wrappedKey, "AES", Cipher.SECRET_KEY).getEncoded();
+      try {
+        return aesCbc(sessionKey, iv, encryptedContent, true);
+      } finally {
+        java.util.Arrays.fill(sessionKey, (byte) 0);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new CaException(FailInfo.POP_FAILED, "the challenge does not decrypt with this EC key (the key"
+          + " agreement or the key unwrap failed): " + e.getMessage(), e);
+    } finally {
+      if (z != null) {
+        java.util.Arrays.fill(z, (byte) 0);
+      }
+      if (kek != null) {
+        java.util.Arrays.fill(kek, (byte) 0);
+      }
+    }
   }
 
   /** thePOP of the answer: HMAC-SHA256 keyed with the challenge over the challenged request's bytes. */

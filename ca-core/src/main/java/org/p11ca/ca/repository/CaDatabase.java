@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -126,24 +128,46 @@ public final class CaDatabase implements AutoCloseable {
     }
   }
 
+  /** How soon a write must be on disk. */
+  public enum Durability {
+    /** On disk before {@link #write} returns: the commit syncs the WAL (synchronous=FULL). */
+    SYNCED,
+    /**
+     * Committed, and seen by every later transaction, before {@link #write} returns, but on disk only with the next
+     * SYNCED commit or checkpoint (that commit is synchronous=NORMAL when its batch holds nothing else; the WAL is
+     * appended in order, so syncing a later commit syncs this one too). For rows that matter only when a later
+     * SYNCED write follows them: the reservation made before the token signs, since nothing signed leaves the CA
+     * before the SYNCED write that records it issued.
+     */
+    DEFERRED
+  }
+
+  /** {@link #write(Durability, String, SqlWork)} with {@link Durability#SYNCED}. */
+  public <T> T write(String what, SqlWork<T> work) {
+    return write(Durability.SYNCED, what, work);
+  }
+
   /**
-   * Runs {@code work} in a write transaction, committed (and, with synchronous=FULL, synced) before this returns;
-   * its changes are undone if it throws. Work that hits an expected constraint violation may call
+   * Runs {@code work} in a write transaction, committed (and, when {@code durability} is SYNCED, synced) before
+   * this returns; its changes are undone if it throws. Work that hits an expected constraint violation may call
    * {@link Connection#rollback()}, which undoes that work's own changes only, and return normally.
    *
    * <p>Group commit: writes that arrive while a commit is under way wait, and the next one to run takes all of
    * them into one transaction with one commit, so N concurrent writers pay for one fsync instead of N. Each runs
    * inside a savepoint of its own: one that fails is rolled back to its savepoint and gets its own exception, and
-   * the others' work commits as if it had run alone. Every caller returns only after the commit that holds its work
-   * is on disk; if that commit fails, every caller in it gets the failure and nothing of the batch is kept.
+   * the others' work commits as if it had run alone. Every SYNCED caller returns only after the commit that holds its
+   * work is on disk; if that commit fails, every caller in it gets the failure and nothing of the batch is kept.
+   *
+   * <p>A batch is synced when any of its writes is SYNCED, so a DEFERRED write that shares a commit with a SYNCED
+   * one is synced with it.
    *
    * @throws IllegalStateException when called from inside another write's work (it would wait for itself)
    */
-  public <T> T write(String what, SqlWork<T> work) {
+  public <T> T write(Durability durability, String what, SqlWork<T> work) {
     if (Boolean.TRUE.equals(insideWrite.get())) {
       throw new IllegalStateException(what + ": a write cannot run inside another write's work");
     }
-    PendingWrite<T> pending = new PendingWrite<>(what, work);
+    PendingWrite<T> pending = new PendingWrite<>(Objects.requireNonNull(durability), what, work);
     queue.lock();
     try {
       waiting.add(pending);
@@ -176,6 +200,7 @@ public final class CaDatabase implements AutoCloseable {
 
   /** One caller's unit of work and, once its batch has committed (or failed), its outcome. */
   private static final class PendingWrite<T> {
+    final Durability durability;
     final String what;
     final SqlWork<T> work;
     boolean done;
@@ -184,7 +209,8 @@ public final class CaDatabase implements AutoCloseable {
     T value;
     RuntimeException failure;
 
-    PendingWrite(String what, SqlWork<T> work) {
+    PendingWrite(Durability durability, String what, SqlWork<T> work) {
+      this.durability = durability;
       this.what = what;
       this.work = work;
     }
@@ -218,7 +244,12 @@ public final class CaDatabase implements AutoCloseable {
   private void runBatch(List<PendingWrite<?>> batch) {
     List<PendingWrite<?>> succeeded = new ArrayList<>(batch.size());
     insideWrite.set(Boolean.TRUE);
+    boolean synced = batch.stream().anyMatch(w -> w.durability == Durability.SYNCED);
     try (Connection c = pool.getConnection()) {
+      // Set on every batch, not restored afterwards: whichever pooled connection writes next sets its own.
+      try (Statement s = c.createStatement()) {
+        s.execute(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+      }
       c.setAutoCommit(false);
       try {
         for (PendingWrite<?> w : batch) {

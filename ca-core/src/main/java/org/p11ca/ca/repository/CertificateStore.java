@@ -9,6 +9,10 @@ import java.util.function.Consumer;
 /**
  * The certificate rows issuance and revocation need. Issuance follows "record intent before signing": reserve the
  * serial with the TBSCertificate, sign on the token, verify, then {@link #markIssued}.
+ *
+ * <p>A reservation is committed (so the serial is taken for every later transaction) but not synced to disk on its
+ * own: the {@link #markIssued} commit, which the CA waits for before a certificate leaves it, syncs it too. A power
+ * loss in between loses only a reservation whose certificate nobody has seen.
  */
 public interface CertificateStore {
 
@@ -22,7 +26,8 @@ public interface CertificateStore {
 
   /**
    * Records {@code request} under a new id and reserves {@code reservation.serial()} for it, in one transaction:
-   * issuance's first durable write, so a request costs one commit before the token signs instead of two.
+   * issuance's first write, so a request costs one commit before the token signs instead of two (and, like
+   * {@link #reserve}, it is synced by the commit that records the certificate issued, or the request refused).
    *
    * @param reservation with no request id of its own: the row gets the new request's id
    * @return the new request's id; empty when the serial is already taken, in which case nothing was recorded and
@@ -48,8 +53,13 @@ public interface CertificateStore {
 
   Optional<CertificateRecord> find(BigInteger serial);
 
-  /** Every certificate row of this key (schema 7's key hash), oldest first: for the profiles' renewal rules. */
-  List<CertificateRecord> findByKey(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key);
+  /**
+   * What the profiles' renewal rules need to know of this key's earlier certificates (rows still RESERVED, never
+   * issued, do not count), in a few indexed lookups whatever the number of certificates.
+   *
+   * @param subjectDn the subject the key is to be certified for, as {@link CertificateRecord#subjectDn()} spells it
+   */
+  KeyHistory keyHistory(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key, String subjectDn);
 
   /** Rows with that status, by serial. */
   List<CertificateRecord> listByStatus(CertificateStatus status);

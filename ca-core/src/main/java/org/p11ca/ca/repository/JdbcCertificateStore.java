@@ -33,7 +33,8 @@ public final class JdbcCertificateStore implements CertificateStore {
   @Override
   public boolean reserve(CertificateReservation r) {
     String serial = SerialHex.of(r.serial());
-    return db.write("reserving serial " + serial, c -> insertReserved(c, r, r.requestId(), clock.millis()));
+    return db.write(CaDatabase.Durability.DEFERRED, "reserving serial " + serial,
+        c -> insertReserved(c, r, r.requestId(), clock.millis()));
   }
 
   @Override
@@ -42,7 +43,7 @@ public final class JdbcCertificateStore implements CertificateStore {
       throw new IllegalArgumentException("a reservation for a new request cannot name request " + r.requestId().get());
     }
     String serial = SerialHex.of(r.serial());
-    return db.write("recording a request and reserving serial " + serial, c -> {
+    return db.write(CaDatabase.Durability.DEFERRED, "recording a request and reserving serial " + serial, c -> {
       long now = clock.millis();
       long requestId = JdbcRequestStore.insert(c, request, now);
       // A taken serial rolls back this work's request row as well (insertReserved rolls back to the savepoint).
@@ -185,21 +186,38 @@ public final class JdbcCertificateStore implements CertificateStore {
   }
 
   @Override
-  public List<CertificateRecord> findByKey(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key) {
+  public KeyHistory keyHistory(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key, String subjectDn) {
     String hash = SubjectKeyHash.of(key);
-    return db.read("finding the certificates of a key", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM certificate WHERE spki_sha256 = ? ORDER BY reserved_at, serial_hex")) {
-        ps.setString(1, hash);
-        List<CertificateRecord> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(map(rs));
-          }
-        }
-        return List.copyOf(out);
+    Objects.requireNonNull(subjectDn);
+    // Each query is one seek into certificate_by_key (spki_sha256, subject_dn, status), schema 8.
+    return db.read("reading the history of a key", c -> {
+      Optional<KeyHistory.Certified> otherSubject = firstCertified(c, "spki_sha256 = ? AND subject_dn < ?"
+          + " AND status <> 'RESERVED'", hash, subjectDn);
+      if (otherSubject.isEmpty()) {
+        otherSubject = firstCertified(c, "spki_sha256 = ? AND subject_dn > ? AND status <> 'RESERVED'", hash,
+            subjectDn);
       }
+      Optional<KeyHistory.Certified> revoked = firstCertified(c, "spki_sha256 = ? AND subject_dn = ?"
+          + " AND status = 'REVOKED'", hash, subjectDn);
+      Optional<KeyHistory.Certified> issued = firstCertified(c, "spki_sha256 = ? AND subject_dn = ?"
+          + " AND status = 'ISSUED'", hash, subjectDn);
+      return new KeyHistory(otherSubject, revoked, issued);
     });
+  }
+
+  private static Optional<KeyHistory.Certified> firstCertified(java.sql.Connection c, String where, String hash,
+      String subjectDn) throws java.sql.SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT serial_hex, subject_dn, status FROM certificate WHERE " + where + " LIMIT 1")) {
+      ps.setString(1, hash);
+      ps.setString(2, subjectDn);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new KeyHistory.Certified(SerialHex.parse(rs.getString("serial_hex")),
+                rs.getString("subject_dn"), CertificateStatus.valueOf(rs.getString("status"))))
+            : Optional.empty();
+      }
+    }
   }
 
   @Override

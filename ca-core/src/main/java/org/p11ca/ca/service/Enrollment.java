@@ -237,24 +237,24 @@ final class Enrollment {
           + notAfter.plus(rules.graceAfter()) + ", not at " + now);
     }
     String subject = DistinguishedNames.rfc4514(signer.certificate().getSubject());
-    for (org.p11ca.ca.repository.CertificateRecord existing : certificates.findByKey(wanted.publicKey())) {
-      if (existing.status() == org.p11ca.ca.repository.CertificateStatus.RESERVED) {
-        // Reserved and never recorded as issued: a failed attempt (perhaps this request's own earlier try).
-        continue;
-      }
-      String which = "the requested key is already in certificate 0x" + existing.serial().toString(16);
-      if (existing.status() == org.p11ca.ca.repository.CertificateStatus.REVOKED) {
-        throw new CaException(FailInfo.NO_KEY_REUSE, which + ", which is revoked: a revoked certificate's key is"
-            + " never certified again");
-      }
-      if (!existing.subjectDn().equals(subject)) {
-        throw new CaException(FailInfo.NO_KEY_REUSE, which + " for another subject ('" + existing.subjectDn() + "')");
-      }
-      if (!rules.allowSameKeyRenewal()) {
-        throw new CaException(FailInfo.NO_KEY_REUSE, which + ", and profile " + profile.id() + " does not allow"
-            + " same-key renewal (renewal.allowSameKeyRenewal): renew with a new key");
-      }
+    org.p11ca.ca.repository.KeyHistory history = certificates.keyHistory(wanted.publicKey(), subject);
+    if (history.revokedForSubject().isPresent()) {
+      throw new CaException(FailInfo.NO_KEY_REUSE, alreadyIn(history.revokedForSubject().get())
+          + ", which is revoked: a revoked certificate's key is never certified again");
     }
+    if (history.otherSubject().isPresent()) {
+      org.p11ca.ca.repository.KeyHistory.Certified other = history.otherSubject().get();
+      throw new CaException(FailInfo.NO_KEY_REUSE, alreadyIn(other) + " for another subject ('" + other.subjectDn()
+          + "')" + (other.status() == org.p11ca.ca.repository.CertificateStatus.REVOKED ? ", and revoked" : ""));
+    }
+    if (history.issuedForSubject().isPresent() && !rules.allowSameKeyRenewal()) {
+      throw new CaException(FailInfo.NO_KEY_REUSE, alreadyIn(history.issuedForSubject().get()) + ", and profile "
+          + profile.id() + " does not allow same-key renewal (renewal.allowSameKeyRenewal): renew with a new key");
+    }
+  }
+
+  private static String alreadyIn(org.p11ca.ca.repository.KeyHistory.Certified existing) {
+    return "the requested key is already in certificate 0x" + existing.serial().toString(16);
   }
 
   /** Issuance failed before its request was recorded; the caller records it. */
@@ -320,7 +320,7 @@ final class Enrollment {
     EncryptedPopChallenger.Challenge c = support.challenger().challenge(record.id(), submitted.encoded(),
         crmf.bodyPartId(), wanted.publicKey(), crmf.templateSubjectKeyId(), profile.encryptedPop());
     Instant now = clock.instant();
-    support.pending().save(new PendingPop(record.id(), profile.encryptedPop().format().name(), crmf.bodyPartId(),
+    support.pending().save(new PendingPop(record.id(), c.format().name(), crmf.bodyPartId(),
         submitted.encoded(), certificateId(signer), c.protectedChallenge(), c.protectionIv(), c.protectionKey(), now,
         now.plus(profile.encryptedPop().challengeLifetime())));
     return new ChallengeSent(record.id(), c.encryptedPop());

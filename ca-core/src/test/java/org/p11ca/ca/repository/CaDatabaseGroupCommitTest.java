@@ -87,6 +87,52 @@ class CaDatabaseGroupCommitTest {
   }
 
   @Test
+  void write_deferredAlone_commitsWithoutSyncingTheWal_andEveryLaterTransactionSeesIt() {
+    String level = db.write(CaDatabase.Durability.DEFERRED, "insert d", c -> {
+      insert(c, "d");
+      return synchronousLevel(c);
+    });
+    assertEquals("1", level, "a batch of DEFERRED writes only commits with synchronous=NORMAL");
+    assertEquals(List.of("d"), names());
+    assertEquals("2", db.write("a synced write", CaDatabaseGroupCommitTest::synchronousLevel),
+        "the next SYNCED batch commits with synchronous=FULL again, on whichever pooled connection it gets");
+  }
+
+  @Test
+  void write_deferredSharingABatchWithASyncedWrite_isSyncedWithIt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch leading = new CountDownLatch(1);
+    Future<?> blocker = threads.submit(() -> db.write(CaDatabase.Durability.DEFERRED, "blocker", c -> {
+      leading.countDown();
+      await(release);
+      return null;
+    }));
+    await(leading);
+    Future<String> deferred = threads.submit(() -> db.write(CaDatabase.Durability.DEFERRED, "insert a", c -> {
+      insert(c, "a");
+      return synchronousLevel(c);
+    }));
+    awaitQueued(1);
+    Future<String> synced = threads.submit(() -> db.write("insert b", c -> {
+      insert(c, "b");
+      return synchronousLevel(c);
+    }));
+    awaitQueued(2);
+    release.countDown();
+    blocker.get(10, TimeUnit.SECONDS);
+    assertEquals("2", deferred.get(10, TimeUnit.SECONDS));
+    assertEquals("2", synced.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of("a", "b"), names());
+  }
+
+  private static String synchronousLevel(java.sql.Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("PRAGMA synchronous"); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
   void write_oneWorkOfABatchThrows_othersCommitAndOnlyItFails() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch leading = new CountDownLatch(1);

@@ -27,6 +27,8 @@ import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.p11ca.ca.cmc.CmcObjectIds;
 import org.p11ca.ca.cmc.CmcRequestBuilder;
@@ -72,6 +74,10 @@ class EncryptedPopRoundTripTest {
     List<Profile> all = new ArrayList<>(ProfileLoader.loadDefaults().all());
     all.add(encryptionProfile("encDogtag", "dogtag"));
     all.add(encryptionProfile("encRfc", "rfc"));
+    all.add(ProfileLoader.parse("encEc.yaml", "id: encEc\nvalidity: P30D\nsubject: {from: signer}\n"
+        + "keys: {rsaMinBits: 2048, ecCurves: [P-256, P-384]}\n"
+        + "keyUsage: {critical: true, usages: [keyAgreement]}\nbasicConstraints: {ca: false}\n"
+        + "allowEncryptionOnlyKeys: true\nencryptedPop: {format: dogtag, challengeLifetime: PT10M}\n"));
     all.add(ProfileLoader.parse("encArchival.yaml", "id: encArchival\nvalidity: P30D\nsubject: {from: signer}\n"
         + "keys: {rsaMinBits: 2048}\nkeyUsage: {critical: true, usages: [keyEncipherment]}\n"
         + "basicConstraints: {ca: false}\nallowEncryptionOnlyKeys: true\narchivalRequired: true\n"));
@@ -256,4 +262,83 @@ class EncryptedPopRoundTripTest {
     assertEquals(Optional.of(FailInfo.MUST_ARCHIVE_KEYS), r1.statuses().get(0).failInfo());
   }
 
+  /**
+   * An EC key under a profile whose RSA challenges use Dogtag's encoding: the challenge is the RFC's, with an RFC
+   * 5753 KeyAgreeRecipientInfo made on the token, which Bouncy Castle's CMS code and openssl both open with the
+   * subscriber's key; the round trip then issues the certificate for that key.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"secp256r1", "secp384r1"})
+  void ecKey_getsAnEcdhKeyAgreementChallenge_thatStandardCmsOpens_andTheRoundTripIssues(String curve)
+      throws Exception {
+    Subscriber key = Subscriber.ec(curve);
+    int objectsBefore = ca.token.listObjects().size();
+    CmcResponse r1 = roundOne(now(), "encEc", key);
+    assertEquals(Optional.of(FailInfo.POP_REQUIRED), r1.statuses().get(0).failInfo(),
+        () -> r1.statuses().get(0).toString());
+    assertEquals(objectsBefore, ca.token.listObjects().size(), "the ephemeral key, KEK and session key are gone");
+    EncryptedPop pop = r1.encryptedPops().get(0);
+    assertFalse(pop.dogtagFormat(), "EC keys always get the RFC encoding");
+    ASN1Encodable cms = org.bouncycastle.asn1.ASN1Sequence.getInstance(
+        r1.controls().stream().filter(c -> c.type().equals(CmcObjectIds.ENCRYPTED_POP)).findFirst().orElseThrow()
+            .values().get(0)).getObjectAt(1);
+    RecipientInformation recipient = new CMSEnvelopedData(org.bouncycastle.asn1.cms.ContentInfo.getInstance(cms))
+        .getRecipientInfos().getRecipients().iterator().next();
+    assertInstanceOf(org.bouncycastle.cms.KeyAgreeRecipientInformation.class, recipient);
+    // Bouncy Castle's own provider: the JDK's has no KeyAgreement for the CMS ECDH-with-KDF schemes.
+    byte[] viaBc = recipient.getContent(new org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient(
+        key.keys.getPrivate()).setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()));
+    byte[] challenge = pop.challenge(new EncryptedPop.SessionKeyDecryptor() {
+      @Override
+      public byte[] decrypt(byte[] encryptedKey, org.bouncycastle.asn1.x509.AlgorithmIdentifier keyTransport) {
+        throw new AssertionError("an EC key gets no key transport");
+      }
+
+      @Override
+      public byte[] decryptAgreed(java.security.PublicKey originator, org.p11ca.ca.cmc.EcdhSuite suite,
+          byte[] wrappedKey, byte[] iv, byte[] encryptedContent) {
+        return EncryptedPop.decryptAgreedInSoftware(key.keys.getPrivate(), originator, suite, wrappedKey, iv,
+            encryptedContent);
+      }
+    });
+    assertArrayEquals(viaBc, challenge);
+    assertArrayEquals(challenge, opensslDecrypt(((org.bouncycastle.asn1.ASN1Object) cms).getEncoded(), key));
+
+    CmcResponse r2 = submit(now(), "encEc", roundTwo(pop, pop.proof(challenge), r1.responseInfo().orElseThrow()));
+    assertEquals(CmcStatus.SUCCESS, r2.statuses().get(0).status(), () -> r2.statuses().get(0).toString());
+    X509CertificateHolder issued = r2.certificates().stream().filter(c -> !c.equals(ca.caCert)).findFirst()
+        .orElseThrow();
+    assertEquals(key.publicKeyInfo(), issued.getSubjectPublicKeyInfo());
+  }
+
+  @Test
+  void ecKey_wrongProof_isPopFailed() throws Exception {
+    Subscriber key = Subscriber.ec("secp256r1");
+    CmcResponse r1 = roundOne(now(), "encEc", key);
+    EncryptedPop pop = r1.encryptedPops().get(0);
+    CmcResponse r2 = submit(now(), "encEc", roundTwo(pop, pop.proof(new byte[64]), r1.responseInfo().orElseThrow()));
+    assertEquals(Optional.of(FailInfo.POP_FAILED), r2.statuses().get(0).failInfo());
+  }
+
+  @Test
+  void ecKeyOnACurveWithoutASuite_isBadAlg() {
+    CmcResponse r1 = roundOne(now(), "encEc", Subscriber.ec("secp521r1"));
+    assertEquals(CmcStatus.FAILED, r1.statuses().get(0).status());
+    assertTrue(r1.encryptedPops().isEmpty());
+  }
+
+  /** openssl cms -decrypt, which tries every recipient with the key when no certificate is given. */
+  private static byte[] opensslDecrypt(byte[] envelopedData, Subscriber key) throws Exception {
+    java.nio.file.Path env = java.nio.file.Files.write(dir.resolve("challenge-" + System.nanoTime() + ".der"),
+        envelopedData);
+    java.nio.file.Path pem = dir.resolve("ec-" + System.nanoTime() + ".key");
+    java.nio.file.Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder()
+        .encodeToString(key.keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+    Process p = new ProcessBuilder("openssl", "cms", "-decrypt", "-inform", "DER", "-in", env.toString(), "-inkey",
+        pem.toString(), "-binary").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), "openssl cms -decrypt failed");
+    return out;
+  }
 }

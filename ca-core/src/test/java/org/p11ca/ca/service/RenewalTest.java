@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,12 +75,16 @@ class RenewalTest {
   }
 
   static CmcStatusInfo renew(String profile, Subscriber newKey, Subscriber signerKey, X509CertificateHolder signer) {
+    return renewResponse(profile, newKey, signerKey, signer).statuses().get(0);
+  }
+
+  static CmcResponse renewResponse(String profile, Subscriber newKey, Subscriber signerKey,
+      X509CertificateHolder signer) {
     byte[] body = new CmcRequestBuilder(new SecureRandom()).crmf(newKey.crmf(BOB))
         .sign(signerKey.signer(), signer, List.of(signer, ca.caCert), Clock.systemUTC());
     CmcReply reply = service.handle(new CmcSubmission(CmcEndpoint.USER_SIGNED_FULL, Optional.of(profile), body,
         Caller.local()));
-    CmcResponse r = CmcResponseParser.parse(assertInstanceOf(CmcReply.Response.class, reply).der());
-    return r.statuses().get(0);
+    return CmcResponseParser.parse(assertInstanceOf(CmcReply.Response.class, reply).der());
   }
 
   static void assertIssued(CmcStatusInfo s) {
@@ -150,5 +155,34 @@ class RenewalTest {
     X509CertificateHolder cert = shortLived(key);
     assertRefused(renew("caFullCMCUserSignedCert", key, key, cert), FailInfo.NO_KEY_REUSE, "renew with a new key");
     assertIssued(renew("caFullCMCUserSignedCert", Subscriber.rsa(2048), key, cert));
+  }
+
+  @Test
+  void aKeyCertifiedForAnotherSubject_isRefused() {
+    Subscriber key = Subscriber.rsa(2048);
+    X509CertificateHolder cert = shortLived(key);
+    Subscriber carolsKey = Subscriber.rsa(2048);
+    X509CertificateHolder carols = service.enrollByOperator(carolsKey.csr("UID=carol,O=Example"), "shortUser",
+        "operator").cert();
+    CmcStatusInfo refusal = renew("renewSameKey", carolsKey, key, cert);
+    assertRefused(refusal, FailInfo.NO_KEY_REUSE, "for another subject ('O=Example,UID=carol')");
+    assertRefused(refusal, FailInfo.NO_KEY_REUSE, carols.getSerialNumber().toString(16));
+  }
+
+  @Test
+  void manySameKeyRenewals_eachAllowed_untilOneOfThemIsRevoked() {
+    Subscriber key = Subscriber.rsa(2048);
+    X509CertificateHolder cert = shortLived(key);
+    List<BigInteger> serials = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      CmcResponse r = renewResponse("renewSameKey", key, key, cert);
+      assertIssued(r.statuses().get(0));
+      serials.add(r.certificates().stream().filter(c -> !c.getSubject().equals(ca.caCert.getSubject()))
+          .findFirst().orElseThrow().getSerialNumber());
+    }
+    ca.certificates.revoke(serials.get(3), RevocationReason.KEY_COMPROMISE, Optional.empty(), TestAuthority.NOW);
+    CmcStatusInfo refusal = renew("renewSameKey", key, key, cert);
+    assertRefused(refusal, FailInfo.NO_KEY_REUSE, "which is revoked");
+    assertRefused(refusal, FailInfo.NO_KEY_REUSE, serials.get(3).toString(16));
   }
 }

@@ -35,6 +35,17 @@ public final class Subscriber {
     }
   }
 
+  /** An EC key on a named curve ("secp256r1", "secp384r1"). */
+  public static Subscriber ec(String curve) {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new java.security.spec.ECGenParameterSpec(curve));
+      return new Subscriber(g.generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   SubjectPublicKeyInfo publicKeyInfo() {
     return SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
   }

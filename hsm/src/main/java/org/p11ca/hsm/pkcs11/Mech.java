@@ -23,6 +23,10 @@ public record Mech(long type, Params params) {
   public record Oaep(long hashMechanism, long mgf) implements Params {
   }
 
+  /** CK_ECDH1_DERIVE_PARAMS: the KDF (CKD_NULL: the derived key is the shared secret Z), and the peer's point. */
+  public record Ecdh1Derive(long kdf, byte[] sharedData, byte[] publicData) implements Params {
+  }
+
   public static Mech of(long type) {
     return new Mech(type, new NoParams());
   }

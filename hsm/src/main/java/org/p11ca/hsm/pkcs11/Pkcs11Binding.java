@@ -62,6 +62,14 @@ public interface Pkcs11Binding {
 
   byte[] generateRandom(long session, int length);
 
+  long deriveKey(long session, Mech mechanism, long baseKey, List<Attr> template);
+
+  /**
+   * C_DigestInit, C_DigestKey, C_DigestUpdate with {@code suffix}, C_DigestFinal: the hash of a secret key's value
+   * followed by data, computed without the key leaving the token.
+   */
+  byte[] digestKeyThenData(long session, Mech digest, long key, byte[] suffix);
+
   /** A JCA view of the same token for TLS; backends without a JCA provider throw UNSUPPORTED_BY_BACKEND. */
   KeyStore jcaKeyStore(long slotId, PinSource pin);
 }

@@ -78,6 +78,7 @@ public final class Pkcs11Constants {
   public static final long CKM_SHA512 = 0x270;
   public static final long CKM_EC_KEY_PAIR_GEN = 0x1040;
   public static final long CKM_ECDSA = 0x1041;
+  public static final long CKM_ECDH1_DERIVE = 0x1050;
   public static final long CKM_AES_KEY_GEN = 0x1080;
   public static final long CKM_AES_CBC = 0x1082;
   public static final long CKM_AES_CBC_PAD = 0x1085;
@@ -91,6 +92,8 @@ public final class Pkcs11Constants {
   public static final long CKG_MGF1_SHA512 = 0x4;
 
   public static final long CKZ_DATA_SPECIFIED = 0x1;
+
+  public static final long CKD_NULL = 0x1;
 
   public static final long CKR_OK = 0x0;
   public static final long CKR_SLOT_ID_INVALID = 0x3;
@@ -112,6 +115,7 @@ public final class Pkcs11Constants {
   public static final long CKR_KEY_HANDLE_INVALID = 0x60;
   public static final long CKR_KEY_SIZE_RANGE = 0x62;
   public static final long CKR_KEY_TYPE_INCONSISTENT = 0x63;
+  public static final long CKR_KEY_INDIGESTIBLE = 0x67;
   public static final long CKR_KEY_FUNCTION_NOT_PERMITTED = 0x68;
   public static final long CKR_KEY_NOT_WRAPPABLE = 0x69;
   public static final long CKR_KEY_UNEXTRACTABLE = 0x6A;

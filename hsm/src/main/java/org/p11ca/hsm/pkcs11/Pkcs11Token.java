@@ -620,6 +620,59 @@ public final class Pkcs11Token implements Token {
     return call("generating random bytes", s -> binding.generateRandom(s, length));
   }
 
+  @Override
+  public KeyHandle deriveEcdhAesKey(KeyHandle ecPrivateKey, PublicKey peerPublicKey, HashAlgorithm kdfHash,
+      byte[] sharedInfo, int aesBits, KeyAttributes attributes) {
+    requireKind(ecPrivateKey, ObjectClass.PRIVATE_KEY, KeyType.EC, "derive an ECDH secret");
+    if (!(peerPublicKey instanceof ECPublicKey peer)) {
+      throw new HsmException(Reason.INVALID_INPUT, "ECDH needs the peer's EC public key, not a "
+          + peerPublicKey.getAlgorithm() + " key");
+    }
+    if (aesBits != 128 && aesBits != 192 && aesBits != 256) {
+      throw new IllegalArgumentException("AES keys are 128, 192 or 256 bits, not " + aesBits);
+    }
+    if (aesBits / 8 > kdfHash.length()) {
+      throw new IllegalArgumentException("one " + kdfHash.jcaName() + " block cannot make an AES-" + aesBits + " key");
+    }
+    requireMechanism(CKM_ECDH1_DERIVE);
+    long digest = hashMechanism(kdfHash);
+    requireMechanism(digest);
+    requireNewLabel(ObjectClass.SECRET_KEY, attributes);
+    int secretBytes = (peer.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+    // CKD_NULL: the derived key's value is Z itself. The raw uncompressed point is what PKCS#11 2.40 asks for.
+    Mech ecdh = Mech.of(CKM_ECDH1_DERIVE, new Mech.Ecdh1Derive(CKD_NULL, null,
+        PublicKeys.subjectPublicKeyBits(peer)));
+    List<Attr> sharedSecret = Templates.secretKey(CKK_GENERIC_SECRET, KeyAttributes.session(KeyUsage.DERIVE));
+    sharedSecret.add(Attr.of(CKA_VALUE_LEN, (long) secretBytes));
+    // X9.63 with one hash block: the 32-bit counter 1, then SharedInfo.
+    byte[] counterAndInfo = new byte[4 + sharedInfo.length];
+    counterAndInfo[3] = 1;
+    System.arraycopy(sharedInfo, 0, counterAndInfo, 4, sharedInfo.length);
+    byte[] peerCurve = PublicKeys.ecParams(peer);
+    return afterCreation(callOn("deriving an AES-" + aesBits + " key by ECDH with " + ecPrivateKey, s -> {
+      // Checked here: SoftHSM answers a point on another curve with a bare CKR_GENERAL_ERROR.
+      if (!(binding.getAttributes(s, nativeOf(ecPrivateKey), CKA_EC_PARAMS).get(CKA_EC_PARAMS) instanceof byte[] own)
+          || !Arrays.equals(own, peerCurve)) {
+        throw new HsmException(Reason.INVALID_INPUT, "cannot derive an ECDH secret between " + ecPrivateKey
+            + " and a peer key on " + EcCurve.fromEcParams(peerCurve).map(EcCurve::name).orElse("another curve")
+            + ": both keys must be on the same curve");
+      }
+      long z = binding.deriveKey(s, ecdh, nativeOf(ecPrivateKey), sharedSecret);
+      byte[] hash = null;
+      try {
+        hash = binding.digestKeyThenData(s, Mech.of(digest), z, counterAndInfo);
+        List<Attr> aes = Templates.secretKey(CKK_AES, attributes);
+        aes.add(Attr.of(CKA_VALUE, Arrays.copyOf(hash, aesBits / 8)));
+        return handleFor(s, binding.createObject(s, aes));
+      } finally {
+        if (hash != null) {
+          Arrays.fill(hash, (byte) 0);
+        }
+        binding.destroyObject(s, z);
+      }
+    }, ecPrivateKey));
+  }
+
   private static void requireKind(KeyHandle key, ObjectClass cls, KeyType type, String what) {
     if (key.objectClass() != cls || key.keyType() != type) {
       throw new HsmException(Reason.INVALID_INPUT, "cannot " + what + " using " + key + ": need a " + type + " "
@@ -798,6 +851,23 @@ public final class Pkcs11Token implements Token {
       return null;
     }, object);
     issuedPersistent.remove(nativeOf(object));
+    forgetCachedLookups();
+  }
+
+  @Override
+  public void destroyKeyPair(KeyHandle privateKey) {
+    requireKind(privateKey, ObjectClass.PRIVATE_KEY, privateKey.keyType(), "destroy a key pair");
+    callOn("destroying the key pair of " + privateKey, s -> {
+      if (binding.getAttributes(s, nativeOf(privateKey), CKA_ID).get(CKA_ID) instanceof byte[] id && id.length > 0) {
+        for (long pub : binding.findObjects(s, List.of(Attr.of(CKA_CLASS, CKO_PUBLIC_KEY), Attr.of(CKA_ID, id),
+            Attr.of(CKA_TOKEN, privateKey.persistent())), 16)) {
+          binding.destroyObject(s, pub);
+        }
+      }
+      binding.destroyObject(s, nativeOf(privateKey));
+      return null;
+    }, privateKey);
+    issuedPersistent.remove(nativeOf(privateKey));
     forgetCachedLookups();
   }
 

@@ -22,6 +22,7 @@ import java.security.spec.PSSParameterSpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
@@ -361,6 +363,63 @@ abstract class TokenContractTest {
       withoutKwp.destroy(key);
     }
     token.destroy(dataKey);
+  }
+
+  /**
+   * RFC 5753 ECDH for a CMS KeyAgreeRecipientInfo: the AES key made on the token from its EC key and a peer's is
+   * the one the peer computes in software (JCA ECDH, then the X9.63 KDF by hand), and it stays on the token.
+   */
+  @ParameterizedTest
+  @EnumSource(value = EcCurve.class, names = {"P256", "P384"})
+  void deriveEcdhAesKey_matchesTheSoftwareKdf_andLeavesOnlyTheAesKey(EcCurve curve) throws Exception {
+    KeyHandle mine = token.generateKeyPair(new KeyPairSpec.Ec(curve), KeyAttributes.session(KeyUsage.DERIVE));
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec(curve == EcCurve.P256 ? "secp256r1" : "secp384r1"));
+    java.security.KeyPair peer = g.generateKeyPair();
+    byte[] sharedInfo = "an ECC-CMS-SharedInfo".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    HashAlgorithm hash = curve == EcCurve.P256 ? HashAlgorithm.SHA256 : HashAlgorithm.SHA384;
+    int bits = curve == EcCurve.P256 ? 128 : 256;
+    int objectsBefore = token.listObjects().size();
+
+    KeyHandle kek = token.deriveEcdhAesKey(mine, peer.getPublic(), hash, sharedInfo, bits,
+        KeyAttributes.session(KeyUsage.WRAP, KeyUsage.ENCRYPT));
+
+    javax.crypto.KeyAgreement agreement = javax.crypto.KeyAgreement.getInstance("ECDH");
+    agreement.init(peer.getPrivate());
+    agreement.doPhase(token.publicKey(mine), true);
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance(hash.jcaName());
+    md.update(agreement.generateSecret());
+    md.update(new byte[] {0, 0, 0, 1});
+    byte[] k = Arrays.copyOf(md.digest(sharedInfo), bits / 8);
+    byte[] iv = new byte[16];
+    Cipher soft = Cipher.getInstance("AES/CBC/PKCS5Padding");
+    soft.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(k, "AES"), new IvParameterSpec(iv));
+    byte[] data = "the challenge".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertArrayEquals(soft.doFinal(data), token.encrypt(kek, new SymmetricCipher.AesCbcPad(iv), data));
+    assertEquals(Optional.of(false), attributesOf(kek).extractable(), "the derived key stays in the token");
+    assertEquals(Optional.of(true), attributesOf(kek).sensitive());
+    assertEquals(objectsBefore + 1, token.listObjects().size(), "the shared secret Z was destroyed");
+    token.destroy(kek);
+    int withPair = token.listObjects().size();
+    token.destroyKeyPair(mine);
+    assertEquals(withPair - 2, token.listObjects().size(), "the ephemeral pair's private and public halves");
+  }
+
+  @Test
+  void deriveEcdhAesKey_refusesAnRsaKeyAndAPeerOnAnotherCurve() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+    java.security.PublicKey p384Peer = g.generateKeyPair().getPublic();
+    HsmException rsaKey = assertThrows(HsmException.class, () -> token.deriveEcdhAesKey(rsa, p384Peer,
+        HashAlgorithm.SHA256, new byte[0], 128, KeyAttributes.session(KeyUsage.WRAP)));
+    assertEquals(Reason.INVALID_INPUT, rsaKey.reason(), rsaKey.getMessage());
+    KeyHandle mine = token.generateKeyPair(new KeyPairSpec.Ec(EcCurve.P256), KeyAttributes.session(KeyUsage.DERIVE));
+    int objectsBefore = token.listObjects().size();
+    HsmException otherCurve = assertThrows(HsmException.class, () -> token.deriveEcdhAesKey(mine, p384Peer,
+        HashAlgorithm.SHA256, new byte[0], 128, KeyAttributes.session(KeyUsage.WRAP)));
+    assertEquals(Reason.INVALID_INPUT, otherCurve.reason(), otherCurve.getMessage());
+    assertEquals(objectsBefore, token.listObjects().size(), "nothing is left behind by a refused derivation");
+    token.destroyKeyPair(mine);
   }
 
   /** The archival path: a session key under RSA, then a software private key under that session key. */

@@ -27,6 +27,7 @@ import org.xipki.pkcs11.wrapper.Slot;
 import org.xipki.pkcs11.wrapper.Token;
 import org.xipki.pkcs11.wrapper.params.ByteArrayParams;
 import org.xipki.pkcs11.wrapper.params.CkParams;
+import org.xipki.pkcs11.wrapper.params.ECDH1_DERIVE_PARAMS;
 import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
 import org.xipki.pkcs11.wrapper.params.RSA_PKCS_OAEP_PARAMS;
 import org.xipki.pkcs11.wrapper.params.RSA_PKCS_PSS_PARAMS;
@@ -355,6 +356,28 @@ public final class IaikBinding implements Pkcs11Binding {
   }
 
   @Override
+  public long deriveKey(long session, Mech mechanism, long baseKey, List<Attr> template) {
+    try {
+      return session(session).deriveKey(mechanism(mechanism), baseKey, vector(template));
+    } catch (PKCS11Exception e) {
+      throw error(e);
+    }
+  }
+
+  @Override
+  public byte[] digestKeyThenData(long session, Mech digest, long key, byte[] suffix) {
+    try {
+      Session s = session(session);
+      s.digestInit(mechanism(digest));
+      s.digestKey(key);
+      s.digestUpdate(suffix);
+      return s.digestFinal();
+    } catch (PKCS11Exception e) {
+      throw error(e);
+    }
+  }
+
+  @Override
   public byte[] generateRandom(long session, int length) {
     try {
       return session(session).generateRandom(length);
@@ -393,6 +416,8 @@ public final class IaikBinding implements Pkcs11Binding {
       return new RSA_PKCS_PSS_PARAMS(pss.hashMechanism(), pss.mgf(), (int) pss.saltLength());
     } else if (p instanceof Mech.Oaep oaep) {
       return new RSA_PKCS_OAEP_PARAMS(oaep.hashMechanism(), oaep.mgf());
+    } else if (p instanceof Mech.Ecdh1Derive e) {
+      return new ECDH1_DERIVE_PARAMS(e.kdf(), e.sharedData(), e.publicData());
     }
     return null;
   }

@@ -36,6 +36,7 @@ import org.p11ca.hsm.pkcs11.Pkcs11Constants;
 import org.p11ca.hsm.pkcs11.Pkcs11Error;
 import sun.security.pkcs11.wrapper.CK_ATTRIBUTE;
 import sun.security.pkcs11.wrapper.CK_C_INITIALIZE_ARGS;
+import sun.security.pkcs11.wrapper.CK_ECDH1_DERIVE_PARAMS;
 import sun.security.pkcs11.wrapper.CK_GCM_PARAMS;
 import sun.security.pkcs11.wrapper.CK_MECHANISM;
 import sun.security.pkcs11.wrapper.CK_RSA_PKCS_OAEP_PARAMS;
@@ -61,6 +62,8 @@ public final class SunBinding implements Pkcs11Binding {
   // JDK 17 keeps the native parameters of some operations alive until the caller frees them; later JDKs
   // removed the method together with the need for it, so it is looked up rather than linked.
   private static final MethodHandle FREE_HANDLE = findFreeHandle();
+  /** SHA-512's output; C_DigestFinal into a buffer of this size never answers CKR_BUFFER_TOO_SMALL for our hashes. */
+  private static final int MAX_DIGEST_BYTES = 64;
 
   // The wrapper caches PKCS11 instances by this exact string, and the SunPKCS11 provider looks its library up
   // the same way: one spelling for both makes them share one instance and one C_Initialize.
@@ -300,6 +303,23 @@ public final class SunBinding implements Pkcs11Binding {
   }
 
   @Override
+  public long deriveKey(long session, Mech mechanism, long baseKey, List<Attr> template) {
+    CK_ATTRIBUTE[] attrs = toCk(template);
+    return withMechanism(mechanism, m -> p11.C_DeriveKey(session, m, baseKey, attrs));
+  }
+
+  @Override
+  public byte[] digestKeyThenData(long session, Mech digest, long key, byte[] suffix) {
+    byte[] out = new byte[MAX_DIGEST_BYTES];
+    return withMechanism(digest, m -> {
+      p11.C_DigestInit(session, m);
+      p11.C_DigestKey(session, key);
+      p11.C_DigestUpdate(session, 0, suffix, 0, suffix.length);
+      return Arrays.copyOf(out, p11.C_DigestFinal(session, out, 0, out.length));
+    });
+  }
+
+  @Override
   public synchronized KeyStore jcaKeyStore(long slotId, PinSource pin) {
     KeyStore cached = keyStores.get(slotId);
     if (cached != null) {
@@ -468,6 +488,8 @@ public final class SunBinding implements Pkcs11Binding {
       CK_MECHANISM m = new CK_MECHANISM(mech.type());
       m.setParameter(new CK_RSA_PKCS_PSS_PARAMS(hash, "MGF1", mgfHash, (int) p.saltLength()));
       return m;
+    } else if (params instanceof Mech.Ecdh1Derive e) {
+      return new CK_MECHANISM(mech.type(), new CK_ECDH1_DERIVE_PARAMS(e.kdf(), e.sharedData(), e.publicData()));
     } else if (params instanceof Mech.Oaep o) {
       CK_RSA_PKCS_OAEP_PARAMS oaep = new CK_RSA_PKCS_OAEP_PARAMS();
       oaep.hashAlg = o.hashMechanism();
