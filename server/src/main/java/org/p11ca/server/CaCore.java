@@ -255,7 +255,7 @@ final class CaCore implements AutoCloseable {
     }
     return Optional.of(new KeyRecovery(new JdbcArchivedKeyStore(database, clock),
         new JdbcKeyRecoveryStore(database, clock), certificates, agents, new ArchivedKeyExport(token, storage.get()),
-        config.keyRecovery(), audit));
+        config.keyRecovery(), audit, clock));
   }
 
   private static Token openToken(TokenSettings t) {

@@ -41,13 +41,16 @@ import picocli.CommandLine.Spec;
  * p11ca recover-key approve --config F --id N --agent-cert agent.pem
  * p11ca recover-key release --config F --id N --agent-cert agent.pem (--password-file F | --password-env V)
  *                           --out key.p12
+ * p11ca recover-key list --config F --agent-cert agent.pem
+ * p11ca recover-key cancel --config F --id N --agent-cert agent.pem
  * </pre>
  */
 @Command(name = "recover-key", mixinStandardHelpOptions = true,
     description = "Recovers an archived private key for a KRA agent, after the configured number of KRA agents"
-        + " approved (kra.requiredApprovals). Run it while the server is stopped.",
+        + " approved (kra.requiredApprovals), within kra.recoveryLifetime of the request. Run it while the server"
+        + " is stopped.",
     subcommands = {RecoverKeyCommand.Request.class, RecoverKeyCommand.Approve.class,
-        RecoverKeyCommand.Release.class})
+        RecoverKeyCommand.Release.class, RecoverKeyCommand.ListOpen.class, RecoverKeyCommand.Cancel.class})
 final class RecoverKeyCommand implements Callable<Integer> {
 
   @Spec
@@ -56,7 +59,7 @@ final class RecoverKeyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "missing command: request, approve or release");
+        "missing command: request, approve, release, list or cancel");
   }
 
   /** What every step needs: the config and the acting agent's certificate. */
@@ -107,7 +110,8 @@ final class RecoverKeyCommand implements Callable<Integer> {
       BigInteger number = parseSerial(serial);
       return agent.run(spec, (core, recovery, who) -> "key recovery " + recovery.request(number, who)
           + " asked for certificate 0x" + number.toString(16) + " by agent '" + who.name() + "'; it needs "
-          + recovery.policy().requiredApprovals() + " KRA agent approval(s)");
+          + recovery.policy().requiredApprovals() + " KRA agent approval(s) within "
+          + recovery.policy().lifetime());
     }
   }
 
@@ -207,6 +211,55 @@ final class RecoverKeyCommand implements Callable<Integer> {
         throw new IllegalArgumentException("cannot read the PKCS#12 password: "
             + e.getMessage().replace("PIN", "password"));
       }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Lists the key recoveries still open (neither released, cancelled nor expired), one per line.")
+  static final class ListOpen implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AgentOptions agent;
+
+    @Override
+    public Integer call() throws IOException {
+      return agent.run(spec, (core, recovery, who) -> {
+        java.util.List<org.p11ca.ca.repository.KeyRecoveryRecord> open = recovery.listOpen(who);
+        StringBuilder b = new StringBuilder(open.size() + " open key recover" + (open.size() == 1 ? "y" : "ies"));
+        for (org.p11ca.ca.repository.KeyRecoveryRecord r : open) {
+          b.append(System.lineSeparator()).append("  id=").append(r.recoveryId()).append(" serial=0x")
+              .append(r.serial().toString(16)).append(" status=").append(r.status()).append(" requester='")
+              .append(r.requesterName()).append("' approvals=").append(r.approvals().size()).append('/')
+              .append(Math.max(r.requiredApprovals(), recovery.policy().requiredApprovals())).append(" by=")
+              .append(r.approvals().stream().map(org.p11ca.ca.repository.RecoveryApproval::approverName)
+                  .collect(java.util.stream.Collectors.joining(",", "[", "]")))
+              .append(" expires=").append(r.expiresAt());
+        }
+        return b.toString();
+      });
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = "Cancels a key recovery that was not released yet; any KRA agent may.")
+  static final class Cancel implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AgentOptions agent;
+
+    @Option(names = "--id", required = true, paramLabel = "<n>", description = "the recovery id")
+    long id;
+
+    @Override
+    public Integer call() throws IOException {
+      return agent.run(spec, (core, recovery, who) -> {
+        recovery.cancel(id, who);
+        return "key recovery " + id + " cancelled by agent '" + who.name() + "'";
+      });
     }
   }
 

@@ -180,6 +180,21 @@ class KeyRecoveryEndpointsTest {
       RawHttps.Response again = post(asAlice, release, PASSWORD + "\n");
       assertEquals(409, again.status(), again.text());
       assertTrue(again.text().contains("released already"), again.text());
+
+      // A second recovery, cancelled by another KRA agent before anybody approved it: it can no longer release.
+      RawHttps.Response second2 = post(asAlice, request, "");
+      Matcher m2 = Pattern.compile("recoveryId (\\d+)\n").matcher(second2.text());
+      assertTrue(m2.matches(), second2.text());
+      String cancel = KeyRecoveryHandler.Operation.CANCEL.path() + "?id=" + m2.group(1);
+      assertEquals(403, post(asErin, cancel, "").status(), "a CA agent cannot cancel a key recovery");
+      RawHttps.Response cancelled = post(asBob, cancel, "");
+      assertEquals(200, cancelled.status(), cancelled.text());
+      assertEquals("recoveryId " + m2.group(1) + " cancelled\n", cancelled.text());
+      RawHttps.Response twice = post(asBob, cancel, "");
+      assertEquals(409, twice.status(), twice.text());
+      assertEquals(409, post(asAlice, KeyRecoveryHandler.Operation.APPROVE.path() + "?id=" + m2.group(1), "")
+          .status(), "a cancelled recovery takes no approvals");
+      assertEquals(400, post(asBob, KeyRecoveryHandler.Operation.CANCEL.path(), "").status(), "no id");
     }
 
     Path log = dir.resolve("data/audit/audit.log");
@@ -215,7 +230,7 @@ class KeyRecoveryEndpointsTest {
     assertEquals(0, run("recover-key", "request", "--config", config.toString(), "--serial", "0x" + serialHex,
         "--agent-cert", aliceCert.toString()), err.toString());
     Matcher m = Pattern.compile("p11ca: key recovery (\\d+) asked for certificate 0x" + serialHex
-        + " by agent 'alice'; it needs 2 KRA agent approval\\(s\\)\\s*").matcher(out.toString());
+        + " by agent 'alice'; it needs 2 KRA agent approval\\(s\\) within PT24H\\s*").matcher(out.toString());
     assertTrue(m.matches(), out.toString());
     String id = m.group(1);
 
@@ -254,6 +269,38 @@ class KeyRecoveryEndpointsTest {
         log);
     assertTrue(log.contains("[AuthMgr=OperatorNamedAgentCert]"), log);
     assertFalse(log.contains(PASSWORD));
+  }
+
+  @Test
+  void cli_listShowsOpenRecoveries_andCancelClosesOne() throws Exception {
+    Path aliceCert = dir.resolve("alice.pem");
+    Path bobCert = dir.resolve("bob.pem");
+    String serialHex = carol.getSerialNumber().toString(16);
+    assertEquals(0, run("recover-key", "request", "--config", config.toString(), "--serial", serialHex,
+        "--agent-cert", aliceCert.toString()), err.toString());
+    Matcher m = Pattern.compile("key recovery (\\d+) asked").matcher(out.toString());
+    assertTrue(m.find(), out.toString());
+    String id = m.group(1);
+    assertEquals(0, run("recover-key", "approve", "--config", config.toString(), "--id", id, "--agent-cert",
+        aliceCert.toString()), err.toString());
+
+    assertEquals(0, run("recover-key", "list", "--config", config.toString(), "--agent-cert", bobCert.toString()),
+        err.toString());
+    assertTrue(out.toString().contains("  id=" + id + " serial=0x" + serialHex + " status=PENDING requester='alice'"
+        + " approvals=1/2 by=[alice] expires="), out.toString());
+
+    assertEquals(0, run("recover-key", "cancel", "--config", config.toString(), "--id", id, "--agent-cert",
+        bobCert.toString()), err.toString());
+    assertEquals("p11ca: key recovery " + id + " cancelled by agent 'bob'", out.toString().strip());
+    assertEquals(0, run("recover-key", "list", "--config", config.toString(), "--agent-cert", bobCert.toString()),
+        err.toString());
+    assertFalse(out.toString().contains("id=" + id + " "), out.toString());
+    assertEquals(P11caCommand.CA_FAILURE, run("recover-key", "approve", "--config", config.toString(), "--id", id,
+        "--agent-cert", bobCert.toString()));
+    assertEquals("p11ca: key recovery " + id + " was cancelled; ask for the key again", err.toString().strip());
+    assertEquals(P11caCommand.CA_FAILURE, run("recover-key", "list", "--config", config.toString(), "--agent-cert",
+        dir.resolve("erin.pem").toString()));
+    assertTrue(err.toString().startsWith("p11ca: agent 'erin' does not hold the KRA_AGENT role"), err.toString());
   }
 
   // ---- fixtures ----

@@ -55,9 +55,10 @@ public final class KeyRecovery {
   private final ArchivedKeyExport export;
   private final KeyRecoveryPolicy policy;
   private final AuditLog audit;
+  private final java.time.Clock clock;
 
   public KeyRecovery(ArchivedKeyStore archivedKeys, KeyRecoveryStore recoveries, CertificateStore certificates,
-      AgentStore agents, ArchivedKeyExport export, KeyRecoveryPolicy policy, AuditLog audit) {
+      AgentStore agents, ArchivedKeyExport export, KeyRecoveryPolicy policy, AuditLog audit, java.time.Clock clock) {
     this.archivedKeys = Objects.requireNonNull(archivedKeys);
     this.recoveries = Objects.requireNonNull(recoveries);
     this.certificates = Objects.requireNonNull(certificates);
@@ -65,6 +66,7 @@ public final class KeyRecovery {
     this.export = Objects.requireNonNull(export);
     this.policy = Objects.requireNonNull(policy);
     this.audit = Objects.requireNonNull(audit);
+    this.clock = Objects.requireNonNull(clock);
   }
 
   public KeyRecoveryPolicy policy() {
@@ -105,7 +107,7 @@ public final class KeyRecovery {
       throw refusal;
     }
     KeyRecoveryRecord created = recoveries.create(new NewKeyRecovery(serial, requester.certificate(),
-        requester.name(), policy.requiredApprovals()));
+        requester.name(), policy.requiredApprovals(), clock.instant().plus(policy.lifetime())));
     audit.append(new AuditEvent.SecurityDataRecoveryRequest(subjectId, Outcome.SUCCESS,
         Optional.of(created.recoveryId()), serial, Optional.empty()));
     return created.recoveryId();
@@ -122,6 +124,7 @@ public final class KeyRecovery {
     try {
       requireKraAgent(approver);
       KeyRecoveryRecord current = find(recoveryId);
+      requireNotExpired(current);
       int required = required(current);
       RecoveryApprovalResult result = recoveries.approve(recoveryId, approver.certificate(), approver.name(),
           required);
@@ -138,6 +141,9 @@ public final class KeyRecovery {
       if (result instanceof RecoveryApprovalResult.AlreadyApproved) {
         throw new CaException(FailInfo.BAD_REQUEST, "agent '" + approver.name() + "' has already approved key"
             + " recovery " + recoveryId + "; another KRA agent must");
+      }
+      if (result instanceof RecoveryApprovalResult.Cancelled) {
+        throw cancelled(recoveryId);
       }
       throw result instanceof RecoveryApprovalResult.AlreadyReleased ? released(recoveryId) : unknown(recoveryId);
     } catch (CaException e) {
@@ -171,6 +177,10 @@ public final class KeyRecovery {
       if (current.status() == KeyRecoveryStatus.RELEASED) {
         throw released(recoveryId);
       }
+      if (current.status() == KeyRecoveryStatus.CANCELLED) {
+        throw cancelled(recoveryId);
+      }
+      requireNotExpired(current);
       int required = required(current);
       if (current.approvals().size() < required) {
         throw new CaException(FailInfo.BAD_REQUEST, "key recovery " + recoveryId + " has "
@@ -180,8 +190,13 @@ public final class KeyRecovery {
       byte[] pkcs12 = exportKey(current, password, caChain);
       // Claimed only after the export worked, so a token failure does not use the recovery up; the claim is
       // atomic, so of two concurrent releases only one leaves with the key.
-      if (!recoveries.markReleased(recoveryId, required)) {
+      if (!recoveries.markReleased(recoveryId, required, clock.instant())) {
         Arrays.fill(pkcs12, (byte) 0);
+        KeyRecoveryRecord now = find(recoveryId);
+        if (now.status() == KeyRecoveryStatus.CANCELLED) {
+          throw cancelled(recoveryId);
+        }
+        requireNotExpired(now);
         throw released(recoveryId);
       }
       audit.append(new AuditEvent.SecurityDataExportKey(subjectId, Outcome.SUCCESS, recoveryId, serial,
@@ -192,6 +207,42 @@ public final class KeyRecovery {
           Optional.of(e.detail())));
       throw e;
     }
+  }
+
+  /**
+   * Cancels a recovery that was not released yet; any KRA agent may (the requester who changed their mind, or an
+   * approver who will not approve).
+   *
+   * @throws CaException BAD_IDENTITY when the agent is not a KRA agent; BAD_CERT_ID for an unknown recovery;
+   *     BAD_REQUEST when it was released or cancelled already
+   */
+  public void cancel(long recoveryId, Agent agent) {
+    String subjectId = subjectId(agent);
+    try {
+      requireKraAgent(agent);
+      KeyRecoveryRecord current = find(recoveryId);
+      if (!recoveries.cancel(recoveryId)) {
+        throw recoveries.find(recoveryId).map(r -> r.status() == KeyRecoveryStatus.CANCELLED).orElse(false)
+            ? cancelled(recoveryId) : released(current.recoveryId());
+      }
+      audit.append(new AuditEvent.SecurityDataRecoveryStateChange(subjectId, Outcome.SUCCESS, recoveryId,
+          "cancel", Optional.empty()));
+    } catch (CaException e) {
+      audit.append(new AuditEvent.SecurityDataRecoveryStateChange(subjectId, Outcome.FAILURE, recoveryId,
+          "cancel", Optional.of(e.detail())));
+      throw e;
+    }
+  }
+
+  /**
+   * The recoveries open now (not released, cancelled or expired), oldest first, for a KRA agent deciding what to
+   * approve.
+   *
+   * @throws CaException BAD_IDENTITY when the agent is not a KRA agent
+   */
+  public List<KeyRecoveryRecord> listOpen(Agent agent) {
+    requireKraAgent(agent);
+    return recoveries.listOpen(clock.instant());
   }
 
   /**
@@ -225,6 +276,18 @@ public final class KeyRecovery {
 
   private KeyRecoveryRecord find(long recoveryId) {
     return recoveries.find(recoveryId).orElseThrow(() -> unknown(recoveryId));
+  }
+
+  private void requireNotExpired(KeyRecoveryRecord recovery) {
+    if (clock.instant().isAfter(recovery.expiresAt())) {
+      throw new CaException(FailInfo.BAD_REQUEST, "key recovery " + recovery.recoveryId() + " expired at "
+          + recovery.expiresAt() + " (kra.recoveryLifetime); ask for the key again");
+    }
+  }
+
+  private static CaException cancelled(long recoveryId) {
+    return new CaException(FailInfo.BAD_REQUEST, "key recovery " + recoveryId + " was cancelled; ask for the key"
+        + " again");
   }
 
   private int required(KeyRecoveryRecord recovery) {

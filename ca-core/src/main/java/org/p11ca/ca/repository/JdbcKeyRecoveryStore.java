@@ -37,7 +37,7 @@ public final class JdbcKeyRecoveryStore implements KeyRecoveryStore {
       long now = clock.millis();
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO key_recovery (recovery_id, serial_hex, status,"
           + " required_approvals, requester_issuer_dn, requester_serial_hex, requester_name, requested_at,"
-          + " updated_at, released_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
+          + " updated_at, released_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")) {
         ps.setLong(1, id);
         ps.setString(2, SerialHex.of(r.serial()));
         ps.setString(3, KeyRecoveryStatus.PENDING.name());
@@ -47,6 +47,7 @@ public final class JdbcKeyRecoveryStore implements KeyRecoveryStore {
         ps.setString(7, r.requesterName());
         ps.setLong(8, now);
         ps.setLong(9, now);
+        ps.setLong(10, r.expiresAt().toEpochMilli());
         ps.executeUpdate();
       }
       return select(c, id).orElseThrow();
@@ -70,6 +71,9 @@ public final class JdbcKeyRecoveryStore implements KeyRecoveryStore {
       }
       if (before.get().status() == KeyRecoveryStatus.RELEASED) {
         return new RecoveryApprovalResult.AlreadyReleased(before.get());
+      }
+      if (before.get().status() == KeyRecoveryStatus.CANCELLED) {
+        return new RecoveryApprovalResult.Cancelled(before.get());
       }
       // Insert-if-absent in one statement (as JdbcAgentStore grants roles): a failed INSERT would abort the whole
       // transaction on PostgreSQL. The table's keys back this up.
@@ -108,21 +112,61 @@ public final class JdbcKeyRecoveryStore implements KeyRecoveryStore {
   }
 
   @Override
-  public boolean markReleased(long recoveryId, int requiredApprovals) {
+  public boolean markReleased(long recoveryId, int requiredApprovals, Instant now) {
     return db.write("releasing key recovery " + recoveryId, c -> {
-      long now = clock.millis();
+      long at = clock.millis();
       try (PreparedStatement ps = c.prepareStatement("UPDATE key_recovery SET status = ?, released_at = ?,"
-          + " updated_at = ? WHERE recovery_id = ? AND status <> ? AND (SELECT COUNT(*) FROM key_recovery_approval"
-          + " a WHERE a.recovery_id = ?) >= ?")) {
+          + " updated_at = ? WHERE recovery_id = ? AND status IN (?, ?) AND expires_at >= ?"
+          + " AND (SELECT COUNT(*) FROM key_recovery_approval a WHERE a.recovery_id = ?) >= ?")) {
         ps.setString(1, KeyRecoveryStatus.RELEASED.name());
-        ps.setLong(2, now);
-        ps.setLong(3, now);
+        ps.setLong(2, at);
+        ps.setLong(3, at);
         ps.setLong(4, recoveryId);
-        ps.setString(5, KeyRecoveryStatus.RELEASED.name());
-        ps.setLong(6, recoveryId);
-        ps.setInt(7, requiredApprovals);
+        ps.setString(5, KeyRecoveryStatus.PENDING.name());
+        ps.setString(6, KeyRecoveryStatus.APPROVED.name());
+        ps.setLong(7, now.toEpochMilli());
+        ps.setLong(8, recoveryId);
+        ps.setInt(9, requiredApprovals);
         return ps.executeUpdate() == 1;
       }
+    });
+  }
+
+  @Override
+  public boolean cancel(long recoveryId) {
+    return db.write("cancelling key recovery " + recoveryId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE key_recovery SET status = ?, updated_at = ?"
+          + " WHERE recovery_id = ? AND status IN (?, ?)")) {
+        ps.setString(1, KeyRecoveryStatus.CANCELLED.name());
+        ps.setLong(2, clock.millis());
+        ps.setLong(3, recoveryId);
+        ps.setString(4, KeyRecoveryStatus.PENDING.name());
+        ps.setString(5, KeyRecoveryStatus.APPROVED.name());
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public List<KeyRecoveryRecord> listOpen(Instant now) {
+    return db.read("listing open key recoveries", c -> {
+      List<Long> ids = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT recovery_id FROM key_recovery WHERE status IN (?, ?)"
+          + " AND expires_at >= ? ORDER BY recovery_id")) {
+        ps.setString(1, KeyRecoveryStatus.PENDING.name());
+        ps.setString(2, KeyRecoveryStatus.APPROVED.name());
+        ps.setLong(3, now.toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getLong(1));
+          }
+        }
+      }
+      List<KeyRecoveryRecord> out = new ArrayList<>();
+      for (long id : ids) {
+        select(c, id).ifPresent(out::add);
+      }
+      return List.copyOf(out);
     });
   }
 
@@ -139,8 +183,8 @@ public final class JdbcKeyRecoveryStore implements KeyRecoveryStore {
       }
     }
     try (PreparedStatement ps = c.prepareStatement("SELECT recovery_id, serial_hex, status, required_approvals,"
-        + " requester_issuer_dn, requester_serial_hex, requester_name, requested_at, updated_at, released_at"
-        + " FROM key_recovery WHERE recovery_id = ?")) {
+        + " requester_issuer_dn, requester_serial_hex, requester_name, requested_at, updated_at, released_at,"
+        + " expires_at FROM key_recovery WHERE recovery_id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -157,7 +201,8 @@ public final class JdbcKeyRecoveryStore implements KeyRecoveryStore {
             approvals,
             Instant.ofEpochMilli(rs.getLong("requested_at")),
             Instant.ofEpochMilli(rs.getLong("updated_at")),
-            Jdbc.optionalInstant(rs, "released_at")));
+            Jdbc.optionalInstant(rs, "released_at"),
+            Instant.ofEpochMilli(rs.getLong("expires_at"))));
       }
     }
   }

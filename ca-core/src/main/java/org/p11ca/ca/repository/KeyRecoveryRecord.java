@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param requiredApprovals the number of approvals configured when it was asked for
  * @param requester the certificate of the agent who asked, the only one who may take the key
  * @param approvals in the order they were given
+ * @param expiresAt after this, the recovery can no longer be approved or released
  */
 public record KeyRecoveryRecord(
     long recoveryId,
@@ -24,7 +25,8 @@ public record KeyRecoveryRecord(
     List<RecoveryApproval> approvals,
     Instant requestedAt,
     Instant updatedAt,
-    Optional<Instant> releasedAt) {
+    Optional<Instant> releasedAt,
+    Instant expiresAt) {
 
   public KeyRecoveryRecord {
     Objects.requireNonNull(serial);
@@ -35,6 +37,12 @@ public record KeyRecoveryRecord(
     Objects.requireNonNull(requestedAt);
     Objects.requireNonNull(updatedAt);
     Objects.requireNonNull(releasedAt);
+    Objects.requireNonNull(expiresAt);
+  }
+
+  /** PENDING or APPROVED, and not expired at {@code now}. */
+  public boolean openAt(Instant now) {
+    return (status == KeyRecoveryStatus.PENDING || status == KeyRecoveryStatus.APPROVED) && !now.isAfter(expiresAt);
   }
 
   public boolean approvedBy(CertificateId agent, String agentName) {

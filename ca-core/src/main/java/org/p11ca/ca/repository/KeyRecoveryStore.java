@@ -18,10 +18,21 @@ public interface KeyRecoveryStore {
       int requiredApprovals);
 
   /**
-   * Marks the recovery RELEASED if it is not yet and has at least {@code requiredApprovals}, checked and changed
-   * in one statement, so two concurrent releases cannot both succeed.
+   * Marks the recovery RELEASED if it is still open at {@code now} (PENDING or APPROVED, not expired) and has at
+   * least {@code requiredApprovals}, checked and changed in one statement, so two concurrent releases (or a release
+   * and a cancellation) cannot both succeed.
    *
    * @return whether this call released it
    */
-  boolean markReleased(long recoveryId, int requiredApprovals);
+  boolean markReleased(long recoveryId, int requiredApprovals, java.time.Instant now);
+
+  /**
+   * Marks the recovery CANCELLED if it is PENDING or APPROVED, checked and changed in one statement.
+   *
+   * @return whether this call cancelled it
+   */
+  boolean cancel(long recoveryId);
+
+  /** The recoveries still open at {@code now} (PENDING or APPROVED, not expired), oldest first. */
+  java.util.List<KeyRecoveryRecord> listOpen(java.time.Instant now);
 }

@@ -31,6 +31,13 @@ public sealed interface RecoveryApprovalResult {
     }
   }
 
+  /** It was cancelled; nothing changed. */
+  record Cancelled(KeyRecoveryRecord current) implements RecoveryApprovalResult {
+    public Cancelled {
+      Objects.requireNonNull(current);
+    }
+  }
+
   /** There is no recovery with that id. */
   record Unknown(long recoveryId) implements RecoveryApprovalResult {
   }

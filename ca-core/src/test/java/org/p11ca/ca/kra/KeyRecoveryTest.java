@@ -161,8 +161,64 @@ class KeyRecoveryTest {
   }
 
   static KeyRecovery recovery(int requiredApprovals) {
+    return recovery(new KeyRecoveryPolicy(requiredApprovals), Clock.systemUTC());
+  }
+
+  static KeyRecovery recovery(KeyRecoveryPolicy policy, Clock clock) {
     return new KeyRecovery(archivedKeys, recoveries, certificates, agents, new ArchivedKeyExport(token, storage),
-        new KeyRecoveryPolicy(requiredApprovals), audit);
+        policy, audit, clock);
+  }
+
+  @Test
+  void aRecoveryPastItsLifetime_cannotBeApprovedOrReleased_andIsNotListed() throws Exception {
+    org.p11ca.ca.audit.MutableClock clock = new org.p11ca.ca.audit.MutableClock(java.time.Instant.now());
+    KeyRecovery kra = recovery(new KeyRecoveryPolicy(1, Duration.ofHours(2)), clock);
+    long id = kra.request(carol.getSerialNumber(), alice);
+    assertTrue(kra.listOpen(bob).stream().anyMatch(r -> r.recoveryId() == id));
+    kra.approve(id, alice);
+    clock.advance(Duration.ofHours(2).plusSeconds(1));
+    CaException late = assertThrows(CaException.class, () -> kra.release(id, alice, PASSWORD.toCharArray(),
+        chain()));
+    assertEquals(FailInfo.BAD_REQUEST, late.failInfo());
+    assertTrue(late.detail().contains("key recovery " + id + " expired at"), late.detail());
+    CaException lateApproval = assertThrows(CaException.class, () -> kra.approve(id, bob));
+    assertTrue(lateApproval.detail().contains("expired"), lateApproval.detail());
+    assertTrue(kra.listOpen(bob).stream().noneMatch(r -> r.recoveryId() == id));
+    assertNoSessionObjects();
+  }
+
+  @Test
+  void aCancelledRecovery_cannotBeApprovedOrReleased_andCancellingTwiceOrAfterReleaseIsRefused() throws Exception {
+    KeyRecovery kra = recovery(1);
+    int from = auditLines();
+    long id = kra.request(carol.getSerialNumber(), alice);
+    kra.approve(id, alice);
+    kra.cancel(id, bob);
+    CaException release = assertThrows(CaException.class, () -> kra.release(id, alice, PASSWORD.toCharArray(),
+        chain()));
+    assertEquals(FailInfo.BAD_REQUEST, release.failInfo());
+    assertEquals("key recovery " + id + " was cancelled; ask for the key again", release.detail());
+    assertThrows(CaException.class, () -> kra.approve(id, dave));
+    CaException again = assertThrows(CaException.class, () -> kra.cancel(id, alice));
+    assertTrue(again.detail().contains("was cancelled"), again.detail());
+    assertTrue(kra.listOpen(alice).stream().noneMatch(r -> r.recoveryId() == id));
+    CaException notKra = assertThrows(CaException.class, () -> kra.cancel(id, caOnly));
+    assertEquals(FailInfo.BAD_IDENTITY, notKra.failInfo());
+
+    long released = kra.request(carol.getSerialNumber(), alice);
+    kra.approve(released, alice);
+    java.util.Arrays.fill(kra.release(released, alice, PASSWORD.toCharArray(), chain()), (byte) 0);
+    CaException afterRelease = assertThrows(CaException.class, () -> kra.cancel(released, alice));
+    assertTrue(afterRelease.detail().contains("was released already"), afterRelease.detail());
+    List<String> lines = Files.readAllLines(auditFile());
+    List<String> cancels = lines.subList(from, lines.size()).stream()
+        .filter(l -> l.contains("[AuditEvent=SECURITY_DATA_RECOVERY_REQUEST_STATE_CHANGE]")
+            && l.contains("[Operation=cancel]"))
+        .toList();
+    assertEquals(4, cancels.size(), String.join("\n", lines.subList(from, lines.size())));
+    assertTrue(cancels.get(0).contains("[Outcome=Success]"), cancels.get(0));
+    assertTrue(cancels.stream().skip(1).allMatch(l -> l.contains("[Outcome=Failure]")), String.join("\n", cancels));
+    assertNoSessionObjects();
   }
 
   @Test

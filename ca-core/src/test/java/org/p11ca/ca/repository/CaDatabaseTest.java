@@ -26,7 +26,7 @@ class CaDatabaseTest {
       assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "crl", "key_recovery",
           "key_recovery_approval", "pending_pop", "shared_secret"),
           userTables(db));
-      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8"), appliedVersions(db));
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"), appliedVersions(db));
     }
   }
 
@@ -34,7 +34,7 @@ class CaDatabaseTest {
   void openSqlite_reopened_appliesNothingTwice() throws SQLException {
     CaDatabase.openSqlite(dir).close();
     try (CaDatabase db = CaDatabase.openSqlite(dir)) {
-      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8"), appliedVersions(db));
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"), appliedVersions(db));
       assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "crl", "key_recovery",
           "key_recovery_approval", "pending_pop", "shared_secret"),
           userTables(db));

@@ -62,6 +62,8 @@ import org.p11ca.hsm.TokenConfig;
  * kra:
  *   requiredApprovals: 1                   # KRA agents who must approve a key recovery (1..10; the requester
  *                                          # may be one of them)
+ *   recoveryLifetime: 1d                   # how long a recovery stays open for approvals and the release
+ *                                          # (5m..30d)
  * sharedSecrets:                           # identityProofV2 secrets made by p11ca shared-secret create
  *   defaultLifetime: 7d
  *   maxLifetime: 90d
@@ -246,9 +248,15 @@ public final class ServerConfigLoader {
   }
 
   private KeyRecoveryPolicy keyRecovery(YamlSection s) {
-    s.allowOnly("requiredApprovals", "transportPadding");
-    return new KeyRecoveryPolicy((int) s.integer("requiredApprovals", KeyRecoveryPolicy.defaults().requiredApprovals(),
-        KeyRecoveryPolicy.MIN_APPROVALS, KeyRecoveryPolicy.MAX_APPROVALS));
+    s.allowOnly("requiredApprovals", "transportPadding", "recoveryLifetime");
+    int approvals = (int) s.integer("requiredApprovals", KeyRecoveryPolicy.defaults().requiredApprovals(),
+        KeyRecoveryPolicy.MIN_APPROVALS, KeyRecoveryPolicy.MAX_APPROVALS);
+    Duration lifetime = s.duration("recoveryLifetime", KeyRecoveryPolicy.DEFAULT_LIFETIME);
+    if (lifetime.compareTo(KeyRecoveryPolicy.MIN_LIFETIME) < 0
+        || lifetime.compareTo(KeyRecoveryPolicy.MAX_LIFETIME) > 0) {
+      throw s.error("recoveryLifetime", "must be 5m to 30d, not " + lifetime);
+    }
+    return new KeyRecoveryPolicy(approvals, lifetime);
   }
 
   private ArchivalSettings archival(YamlSection s) {

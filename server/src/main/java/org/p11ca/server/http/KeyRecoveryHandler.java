@@ -31,14 +31,15 @@ import org.p11ca.ca.repository.Agent;
  * {@code POST} on one key recovery endpoint, for KRA agents only, who authenticate with their TLS client
  * certificate (checked as a CMC signer's is, then looked up as an agent). The decisions are the core's
  * ({@link KeyRecovery}); this maps its refusals to HTTP, each a single text/plain line: BAD_IDENTITY 403,
- * BAD_CERT_ID (unknown serial or recovery) 404, BAD_REQUEST (not approved yet, released already, approved twice)
- * 409. A bad query or body is 400.
+ * BAD_CERT_ID (unknown serial or recovery) 404, BAD_REQUEST (not approved yet, released already, approved twice,
+ * cancelled, expired) 409. A bad query or body is 400.
  *
  * <pre>
  * POST /kra/agent/kra/recovery/request?serial=HEX   -> "recoveryId N"
  * POST /kra/agent/kra/recovery/approve?id=N         -> "recoveryId N: K of M approvals"
  * POST /kra/agent/kra/recovery/release?id=N         body: the PKCS#12 password (text/plain, first line)
  *                                                   -> application/x-pkcs12
+ * POST /kra/agent/kra/recovery/cancel?id=N          -> "recoveryId N cancelled"
  * </pre>
  *
  * The password is read into a char array, never a String, and wiped once the PKCS#12 is made; it is in no log or
@@ -54,7 +55,8 @@ public final class KeyRecoveryHandler extends Handler.Abstract {
   public enum Operation {
     REQUEST("/kra/agent/kra/recovery/request"),
     APPROVE("/kra/agent/kra/recovery/approve"),
-    RELEASE("/kra/agent/kra/recovery/release");
+    RELEASE("/kra/agent/kra/recovery/release"),
+    CANCEL("/kra/agent/kra/recovery/cancel");
 
     private final String path;
 
@@ -106,6 +108,7 @@ public final class KeyRecoveryHandler extends Handler.Abstract {
         case REQUEST -> request(request, response, callback, agent);
         case APPROVE -> approve(request, response, callback, agent);
         case RELEASE -> release(request, response, callback, agent);
+        case CANCEL -> cancel(request, response, callback, agent);
         default -> throw new IllegalStateException("unknown operation " + operation);
       }
     } catch (CaException e) {
@@ -134,6 +137,16 @@ public final class KeyRecoveryHandler extends Handler.Abstract {
     RecoveryApprovals approvals = kra.recovery().approve(id.get(), agent);
     HttpAnswer.reason(request, response, callback, 200, "recoveryId " + id.get() + ": " + approvals.approvals()
         + " of " + approvals.required() + " approvals" + (approvals.complete() ? ", ready for release" : ""));
+  }
+
+  private void cancel(Request request, Response response, Callback callback, Agent agent) {
+    Optional<Long> id = recoveryId(request);
+    if (id.isEmpty()) {
+      HttpAnswer.reason(request, response, callback, 400, operation.path() + " needs ?id=N, a recovery id");
+      return;
+    }
+    kra.recovery().cancel(id.get(), agent);
+    HttpAnswer.reason(request, response, callback, 200, "recoveryId " + id.get() + " cancelled");
   }
 
   private void release(Request request, Response response, Callback callback, Agent agent) throws Exception {

@@ -54,4 +54,14 @@ class KeyRecoveryConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> load("kra: {approvals: 2}\n"));
     assertTrue(e.getMessage().contains("approvals"), e.getMessage());
   }
+
+  @Test
+  void recoveryLifetime_defaultsToADay_isReadAsWritten_andOutside5mTo30dIsRefused() {
+    assertEquals(java.time.Duration.ofDays(1), load("").keyRecovery().lifetime());
+    assertEquals(java.time.Duration.ofHours(4), load("kra: {recoveryLifetime: 4h}\n").keyRecovery().lifetime());
+    for (String bad : new String[] {"1m", "31d", "soon"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> load("kra: {recoveryLifetime: " + bad + "}\n"));
+      assertEquals("kra.recoveryLifetime", e.field(), e.getMessage());
+    }
+  }
 }
