@@ -114,7 +114,8 @@ final class CaCore implements AutoCloseable {
   /** Opens everything into {@code resources}, which the caller closes (on failure too). */
   static CaCore open(ServerConfig config, Clock clock, OpenedResources resources) {
     // Profiles first: a bad profile file is the cheapest failure to find, and needs no PIN.
-    Profiles profiles = config.profilesDir().map(ProfileLoader::load).orElseGet(ProfileLoader::loadDefaults);
+    Profiles profiles = config.profilesDir().map(ProfileLoader::load).orElseGet(ProfileLoader::loadDefaults)
+        .withDefaultLocations(config.locations());
     Token token = resources.add("token '" + config.token().label() + "'", openToken(config.token()));
     KeyHandle caKey = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label(config.keys().caSigning()));
     X509Certificate caCertificate = token.findCertificate(KeySelector.label(config.keys().caSigning()))

@@ -97,6 +97,28 @@ class OperatorCommandsTest {
     assertTrue(out.toString().contains("is intact"), out.toString());
   }
 
+  /**
+   * The server's {@code locations} reach every certificate whose profile names none: cRLDistributionPoints and
+   * authorityInfoAccess (RFC 5280 4.2.1.13, 4.2.2.1) as openssl reads them.
+   */
+  @Test
+  void configuredLocations_areInTheIssuedCertificate() throws Exception {
+    Files.writeString(config, Files.readString(config) + "locations:\n"
+        + "  crlDistributionPoint: http://ca.example.com/pki/ca.crl\n"
+        + "  ocsp: http://ca.example.com/ocsp\n"
+        + "  caIssuers: http://ca.example.com/pki/ca.crt\n");
+    Path cert = dir.resolve("located.pem");
+    assertEquals(0, run("bootstrap", "--config", config.toString(), "--csr", csr("UID=loc,O=Example").toString(),
+        "--out", cert.toString()), err.toString());
+    Process p = new ProcessBuilder("openssl", "x509", "-in", cert.toString(), "-noout", "-text")
+        .redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), text);
+    assertTrue(text.contains("URI:http://ca.example.com/pki/ca.crl"), text);
+    assertTrue(text.contains("OCSP - URI:http://ca.example.com/ocsp"), text);
+    assertTrue(text.contains("CA Issuers - URI:http://ca.example.com/pki/ca.crt"), text);
+  }
+
   @Test
   void bootstrap_refusesAnExistingOutputFile_andAProfileThatNeedsASigner() throws Exception {
     Path existing = Files.writeString(dir.resolve("taken.pem"), "x");

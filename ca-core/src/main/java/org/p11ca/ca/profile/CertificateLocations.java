@@ -17,12 +17,36 @@ public record CertificateLocations(Optional<URI> crlDistributionPoint, Optional<
   }
 
   static CertificateLocations fromConfig(String crl, ProfileConfig.AuthorityInfoAccess aia) {
-    // RFC 5280 4.2.1.13 and 4.2.2.1: the name is a uniformResourceIdentifier, and relying parties fetch http (and
-    // ldap for CRLs and caIssuers). OCSP is spoken over HTTP only (RFC 6960 appendix A).
-    return new CertificateLocations(
-        url("crlDistributionPoint", crl, Set.of("http", "ldap")),
-        url("authorityInfoAccess.ocsp", aia == null ? null : aia.ocsp(), Set.of("http", "https")),
-        url("authorityInfoAccess.caIssuers", aia == null ? null : aia.caIssuers(), Set.of("http", "ldap")));
+    return new CertificateLocations(crlUrl("crlDistributionPoint", crl),
+        ocspUrl("authorityInfoAccess.ocsp", aia == null ? null : aia.ocsp()),
+        caIssuersUrl("authorityInfoAccess.caIssuers", aia == null ? null : aia.caIssuers()));
+  }
+
+  // RFC 5280 4.2.1.13 and 4.2.2.1: the name is a uniformResourceIdentifier, and relying parties fetch http (and
+  // ldap for CRLs and caIssuers). OCSP is spoken over HTTP (RFC 6960 appendix A).
+
+  /** @throws IllegalArgumentException "FIELD 'TEXT' must be ..." for a URL a relying party cannot fetch a CRL from */
+  public static Optional<URI> crlUrl(String field, String text) {
+    return url(field, text, Set.of("http", "ldap"));
+  }
+
+  /** @throws IllegalArgumentException "FIELD 'TEXT' must be ..." for a URL that is not an OCSP responder's */
+  public static Optional<URI> ocspUrl(String field, String text) {
+    return url(field, text, Set.of("http", "https"));
+  }
+
+  /** @throws IllegalArgumentException "FIELD 'TEXT' must be ..." for a URL a relying party cannot fetch from */
+  public static Optional<URI> caIssuersUrl(String field, String text) {
+    return url(field, text, Set.of("http", "ldap"));
+  }
+
+  /**
+   * These locations, each one this profile does not name taken from {@code defaults} (the server's
+   * {@code locations} section): a profile's own URL always wins.
+   */
+  public CertificateLocations orElse(CertificateLocations defaults) {
+    return new CertificateLocations(crlDistributionPoint.or(defaults::crlDistributionPoint), ocsp.or(defaults::ocsp),
+        caIssuers.or(defaults::caIssuers));
   }
 
   private static Optional<URI> url(String field, String text, Set<String> schemes) {

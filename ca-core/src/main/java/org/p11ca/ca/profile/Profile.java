@@ -54,6 +54,13 @@ public record Profile(
     Objects.requireNonNull(renewal);
   }
 
+  /** This profile with each location it does not name itself taken from {@code defaults}. */
+  public Profile withDefaultLocations(CertificateLocations defaults) {
+    return new Profile(id, description, validity, subjectName, subjectAltName, keys, keyUsage, extendedKeyUsage,
+        basicConstraints, locations.orElse(defaults), archivalRequired, allowEncryptionOnlyKeys, encryptedPop,
+        sharedSecretIdentity, renewal);
+  }
+
   /**
    * Validates a profile file's content.
    *

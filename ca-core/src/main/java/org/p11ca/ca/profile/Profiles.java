@@ -22,6 +22,14 @@ public final class Profiles {
     this.byId = java.util.Collections.unmodifiableMap(map);
   }
 
+  /**
+   * Every profile, with the server's default locations for those it does not name
+   * ({@link Profile#withDefaultLocations}).
+   */
+  public Profiles withDefaultLocations(CertificateLocations defaults) {
+    return new Profiles(all().stream().map(p -> p.withDefaultLocations(defaults)).toList());
+  }
+
   public Optional<Profile> find(String id) {
     return Optional.ofNullable(byId.get(id));
   }

@@ -53,4 +53,24 @@ class ProfileLoaderTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Profiles(List.of(p, p)));
     assertEquals("two profiles have the id 'caServerCert'", e.getMessage());
   }
+
+  @Test
+  void defaultLocations_fillOnlyWhatAProfileDoesNotName() {
+    Profile own = ProfileLoader.parse("own.yaml", "id: own\nvalidity: P30D\nsubject: {from: request}\n"
+        + "keys: {rsaMinBits: 2048}\nkeyUsage: {usages: [digitalSignature]}\nbasicConstraints: {ca: false}\n"
+        + "crlDistributionPoint: http://own.example.com/own.crl\n");
+    Profile bare = ProfileLoader.loadDefaults().find("caFullCMCUserCert").orElseThrow();
+    CertificateLocations defaults = new CertificateLocations(
+        CertificateLocations.crlUrl("crl", "http://ca.example.com/ca.crl"),
+        CertificateLocations.ocspUrl("ocsp", "http://ca.example.com/ocsp"), java.util.Optional.empty());
+    Profiles located = new Profiles(List.of(own, bare)).withDefaultLocations(defaults);
+
+    CertificateLocations ownAfter = located.find("own").orElseThrow().locations();
+    assertEquals("http://own.example.com/own.crl", ownAfter.crlDistributionPoint().orElseThrow().toString(),
+        "a profile's own URL wins");
+    assertEquals("http://ca.example.com/ocsp", ownAfter.ocsp().orElseThrow().toString());
+    assertEquals(defaults, located.find("caFullCMCUserCert").orElseThrow().locations());
+    assertEquals(bare.withDefaultLocations(CertificateLocations.none()), bare, "no defaults, no change");
+    assertThrows(IllegalArgumentException.class, () -> CertificateLocations.ocspUrl("ocsp", "ftp://x.example/"));
+  }
 }

@@ -21,6 +21,7 @@ import org.p11ca.ca.audit.CheckpointPolicy;
 import org.p11ca.ca.crl.CrlSettings;
 import org.p11ca.ca.kra.KeyRecoveryPolicy;
 import org.p11ca.ca.ocsp.OcspSettings;
+import org.p11ca.ca.profile.CertificateLocations;
 import org.p11ca.ca.secret.SharedSecretPolicy;
 import org.p11ca.ca.service.CmcEndpoint;
 import org.p11ca.hsm.Backend;
@@ -74,6 +75,10 @@ import org.p11ca.hsm.TokenConfig;
  * ocsp:                                    # the OCSP responder (POST /ocsp, GET /ocsp/{base64})
  *   nextUpdate: 1h                         # thisUpdate to nextUpdate of each response (at most 10d)
  *   signer: ca                             # the CA key signs responses; delegated responders: not yet
+ * locations:                               # in every certificate whose profile does not name its own
+ *   crlDistributionPoint: http://ca.example.com/ca/crl     # http or ldap (RFC 5280 4.2.1.13)
+ *   ocsp: http://ca.example.com/ocsp                       # authorityInfoAccess id-ad-ocsp
+ *   caIssuers: http://ca.example.com/ca.crt                # authorityInfoAccess id-ad-caIssuers (DER cert)
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -121,7 +126,7 @@ public final class ServerConfigLoader {
     }
     YamlSection root = YamlSection.root(file, tree)
         .allowOnly("dataDir", "token", "keys", "profilesDir", "http", "audit", "clientAuth", "kra", "sharedSecrets",
-            "crl", "ocsp");
+            "crl", "ocsp", "locations");
     Path dataDir = root.path("dataDir").orElseThrow(() -> root.error("dataDir", "is required"));
     TokenSettings token = token(root.requiredSection("token"));
     KeyLabels keys = root.section("keys").map(this::keys).orElse(KeyLabels.defaults());
@@ -139,8 +144,32 @@ public final class ServerConfigLoader {
         .orElse(SharedSecretPolicy.DEFAULT);
     CrlSettings crl = root.section("crl").map(this::crl).orElse(CrlSettings.DEFAULT);
     OcspSettings ocsp = root.section("ocsp").map(this::ocsp).orElse(OcspSettings.defaults());
+    CertificateLocations locations = root.section("locations").map(this::locations)
+        .orElse(CertificateLocations.none());
     return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth, keyRecovery,
-        archival, sharedSecrets, crl, ocsp);
+        archival, sharedSecrets, crl, ocsp, locations);
+  }
+
+  private CertificateLocations locations(YamlSection s) {
+    s.allowOnly("crlDistributionPoint", "ocsp", "caIssuers");
+    return new CertificateLocations(
+        location(s, "crlDistributionPoint", CertificateLocations::crlUrl),
+        location(s, "ocsp", CertificateLocations::ocspUrl),
+        location(s, "caIssuers", CertificateLocations::caIssuersUrl));
+  }
+
+  private static Optional<java.net.URI> location(YamlSection s, String key,
+      java.util.function.BiFunction<String, String, Optional<java.net.URI>> parse) {
+    Optional<String> text = s.string(key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return parse.apply(key, text.get());
+    } catch (IllegalArgumentException e) {
+      // The message starts with the key, which the error names again.
+      throw s.error(key, e.getMessage().substring(key.length()).strip());
+    }
   }
 
   private TokenSettings token(YamlSection s) {
