@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,17 +18,15 @@ class LocationsConfigTest {
   @TempDir
   Path dir;
 
-  private Path library;
+  private MinimalConfig config;
 
   @BeforeEach
   void files() throws Exception {
-    library = Files.writeString(dir.resolve("libpkcs11.so"), "not really a library, but a file");
-    Files.writeString(dir.resolve("user.pin"), "1234\n");
+    config = new MinimalConfig(dir);
   }
 
   private ServerConfig load(String extra) {
-    return new ServerConfigLoader(Map.<String, String>of()::get).parse(dir.resolve("p11ca.yaml"), "dataDir: data\n"
-        + "token: {library: " + library + ", label: p11ca, pinFile: user.pin}\n" + extra);
+    return config.load(extra);
   }
 
   @Test
