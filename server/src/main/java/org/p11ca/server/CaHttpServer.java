@@ -15,15 +15,10 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.p11ca.ca.audit.AuditEvent;
-import org.p11ca.ca.ocsp.OcspResponder;
-import org.p11ca.ca.service.CmcAuthority;
-import org.p11ca.server.config.ClientAuthPolicy;
 import org.p11ca.server.config.HttpSettings;
 import org.p11ca.server.http.AccessLog;
 import org.p11ca.server.http.DogtagCompatibleHttp;
 import org.p11ca.server.http.HttpRoutes;
-import org.p11ca.server.http.CrlHandler;
-import org.p11ca.server.http.KeyRecoveryHandler;
 import org.p11ca.server.http.PlainTextErrorHandler;
 import org.p11ca.server.tls.TlsSessionAuditor;
 
@@ -58,39 +53,7 @@ public final class CaHttpServer implements AutoCloseable {
    * @param sessionAudit where TLS session events go: the CA's own AuditLog, so they interleave in order
    * @param tokenSessions the token's session pool capacity, which sizes the worker pool
    */
-  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
-      SslContextFactory.Server tls, Consumer<AuditEvent> sessionAudit, int tokenSessions) throws Exception {
-    return start(http, clientAuth, authority, Optional.empty(), tls, sessionAudit, tokenSessions);
-  }
-
-  /** @param kra the key recovery endpoints' dependencies, when the CA can recover keys */
-  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
-      Optional<KeyRecoveryHandler.Kra> kra, SslContextFactory.Server tls, Consumer<AuditEvent> sessionAudit,
-      int tokenSessions) throws Exception {
-    return start(http, clientAuth, authority, kra, Optional.empty(), tls, sessionAudit, tokenSessions);
-  }
-
-  /** @param transportCertificatePem the KRA transport certificate to publish, if the CA has a KRA */
-  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
-      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem, SslContextFactory.Server tls,
-      Consumer<AuditEvent> sessionAudit, int tokenSessions) throws Exception {
-    return start(http, clientAuth, authority, kra, transportCertificatePem, Optional.empty(), tls, sessionAudit,
-        tokenSessions);
-  }
-
-  /** @param crl the CRL to publish and the extra paths to publish it at */
-  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
-      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem,
-      Optional<CrlHandler.Publication> crl, SslContextFactory.Server tls, Consumer<AuditEvent> sessionAudit,
-      int tokenSessions) throws Exception {
-    return start(http, clientAuth, authority, kra, transportCertificatePem, crl, Optional.empty(), tls,
-        sessionAudit, tokenSessions);
-  }
-
-  /** @param ocsp the OCSP responder to serve at /ocsp, if the CA runs one */
-  public static CaHttpServer start(HttpSettings http, ClientAuthPolicy clientAuth, CmcAuthority authority,
-      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem,
-      Optional<CrlHandler.Publication> crl, Optional<OcspResponder> ocsp, SslContextFactory.Server tls,
+  public static CaHttpServer start(HttpSettings http, HttpRoutes.Services services, SslContextFactory.Server tls,
       Consumer<AuditEvent> sessionAudit, int tokenSessions) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(WorkerThreads.maxThreads(tokenSessions),
         WorkerThreads.minThreads(tokenSessions));
@@ -107,8 +70,7 @@ public final class CaHttpServer implements AutoCloseable {
     connector.addBean(sessions);
     server.addConnector(connector);
 
-    Handler routes = HttpRoutes.build(authority, clientAuth, http.maxBodyBytes(), kra, transportCertificatePem, crl,
-        ocsp);
+    Handler routes = HttpRoutes.build(services, http.maxBodyBytes());
     Optional<ServerConnector> status = Optional.empty();
     if (http.statusPort().isPresent()) {
       // Plain HTTP for relying parties, serving only the CRL and OCSP: each connector gets its own routes.
@@ -122,7 +84,8 @@ public final class CaHttpServer implements AutoCloseable {
       connector.setName(TLS_CONNECTOR);
       status = Optional.of(plain);
       routes = new Handler.Sequence(new OnConnector(TLS_CONNECTOR, routes),
-          new OnConnector(STATUS_CONNECTOR, HttpRoutes.statusOnly(crl, ocsp, http.maxBodyBytes())));
+          new OnConnector(STATUS_CONNECTOR, HttpRoutes.statusOnly(services.crl(), services.ocsp(),
+              http.maxBodyBytes())));
     }
     server.setHandler(new GracefulHandler(routes));
     server.setErrorHandler(new PlainTextErrorHandler());

@@ -13,6 +13,7 @@ import org.p11ca.hsm.pkcs11.Pkcs11Token;
 import org.p11ca.server.config.ServerConfig;
 import org.p11ca.server.config.TokenSettings;
 import org.p11ca.server.http.CrlHandler;
+import org.p11ca.server.http.HttpRoutes;
 import org.p11ca.server.http.KeyRecoveryHandler;
 import org.p11ca.server.tls.TlsCertificateProvisioner;
 import org.p11ca.server.tls.TlsContexts;
@@ -57,11 +58,12 @@ public final class CaInstance implements AutoCloseable {
           core.kraAgents, core.caChain));
       // Before HTTPS: the CRL endpoints then always have a current CRL to serve.
       core.crls.start();
-      CaHttpServer http = resources.add("HTTPS server", CaHttpServer.start(config.http(), config.clientAuth(), ca,
-          kra, core.transportCertificate.map(KraTransportCertificate::pem),
-          Optional.of(new CrlHandler.Publication(core.crls, core.crlDistributionPaths)), Optional.of(core.ocsp),
-          tls, audit::append,
-          sessionCapacity(token, config.token())));
+      HttpRoutes.Services services = HttpRoutes.Services.cmc(ca, config.clientAuth())
+          .withKra(kra, core.transportCertificate.map(KraTransportCertificate::pem))
+          .withStatus(Optional.of(new CrlHandler.Publication(core.crls, core.crlDistributionPaths)),
+              Optional.of(core.ocsp));
+      CaHttpServer http = resources.add("HTTPS server", CaHttpServer.start(config.http(), services, tls,
+          audit::append, sessionCapacity(token, config.token())));
       return new CaInstance(resources, http, tlsCertificate);
     } catch (Exception | Error e) {
       try {

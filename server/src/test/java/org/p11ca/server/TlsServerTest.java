@@ -36,6 +36,7 @@ import org.p11ca.ca.service.CmcReply;
 import org.p11ca.server.config.ClientAuth;
 import org.p11ca.server.config.ClientAuthPolicy;
 import org.p11ca.server.config.HttpSettings;
+import org.p11ca.server.http.HttpRoutes;
 import org.p11ca.server.testing.RawHttps;
 import org.p11ca.server.testing.RecordingAuthority;
 import org.p11ca.server.testing.SoftwarePki;
@@ -70,8 +71,8 @@ class TlsServerTest {
         List.of("localhost"));
     var tls = TlsContexts.server(serverTls.keyStore("tls", KEY_PASSWORD), "tls",
         Optional.of(new String(KEY_PASSWORD)), true);
-    server = CaHttpServer.start(http, new ClientAuthPolicy(Map.of(CmcEndpoint.SIMPLE, ClientAuth.REQUIRED)),
-        authority, tls, audit::add, 2);
+    server = CaHttpServer.start(http, HttpRoutes.Services.cmc(authority,
+        new ClientAuthPolicy(Map.of(CmcEndpoint.SIMPLE, ClientAuth.REQUIRED))), tls, audit::add, 2);
   }
 
   @AfterEach

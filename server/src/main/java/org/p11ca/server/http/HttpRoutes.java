@@ -1,5 +1,6 @@
 package org.p11ca.server.http;
 
+import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
@@ -37,35 +38,44 @@ public final class HttpRoutes {
   private HttpRoutes() {
   }
 
-  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes) {
-    return build(authority, clientAuth, maxBodyBytes, Optional.empty());
-  }
-
-  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
-      Optional<KeyRecoveryHandler.Kra> kra) {
-    return build(authority, clientAuth, maxBodyBytes, kra, Optional.empty());
-  }
-
   /**
+   * What the HTTPS routes serve: the CMC endpoints always, the rest when the CA has them.
+   *
    * @param kra the key recovery endpoints' dependencies; empty when the CA has no KRA storage key
    * @param transportCertificatePem the KRA transport certificate to publish; empty when the CA has no KRA
+   * @param crl the CRL endpoints' source and extra paths; empty when the caller publishes no CRL
+   * @param ocsp the OCSP responder to serve at /ocsp; empty when the caller runs none
    */
-  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
-      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem) {
-    return build(authority, clientAuth, maxBodyBytes, kra, transportCertificatePem, Optional.empty());
+  public record Services(CmcAuthority authority, ClientAuthPolicy clientAuth, Optional<KeyRecoveryHandler.Kra> kra,
+      Optional<String> transportCertificatePem, Optional<CrlHandler.Publication> crl, Optional<OcspResponder> ocsp) {
+
+    public Services {
+      Objects.requireNonNull(authority);
+      Objects.requireNonNull(clientAuth);
+      Objects.requireNonNull(kra);
+      Objects.requireNonNull(transportCertificatePem);
+      Objects.requireNonNull(crl);
+      Objects.requireNonNull(ocsp);
+    }
+
+    /** The CMC endpoints and the CA certificate downloads only. */
+    public static Services cmc(CmcAuthority authority, ClientAuthPolicy clientAuth) {
+      return new Services(authority, clientAuth, Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty());
+    }
+
+    public Services withKra(Optional<KeyRecoveryHandler.Kra> recovery, Optional<String> transportPem) {
+      return new Services(authority, clientAuth, recovery, transportPem, crl, ocsp);
+    }
+
+    public Services withStatus(Optional<CrlHandler.Publication> crls, Optional<OcspResponder> responder) {
+      return new Services(authority, clientAuth, kra, transportCertificatePem, crls, responder);
+    }
   }
 
-  /** @param crl the CRL endpoints' source and extra paths; empty when the caller publishes no CRL */
-  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
-      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem,
-      Optional<CrlHandler.Publication> crl) {
-    return build(authority, clientAuth, maxBodyBytes, kra, transportCertificatePem, crl, Optional.empty());
-  }
-
-  /** @param ocsp the OCSP responder to serve at /ocsp; empty when the caller runs none */
-  public static Handler build(CmcAuthority authority, ClientAuthPolicy clientAuth, long maxBodyBytes,
-      Optional<KeyRecoveryHandler.Kra> kra, Optional<String> transportCertificatePem,
-      Optional<CrlHandler.Publication> crl, Optional<OcspResponder> ocsp) {
+  public static Handler build(Services services, long maxBodyBytes) {
+    CmcAuthority authority = services.authority();
+    ClientAuthPolicy clientAuth = services.clientAuth();
     PathMappingsHandler paths = new PathMappingsHandler();
     for (CmcEndpoint e : CmcEndpoint.values()) {
       paths.addMapping(PathSpec.from(e.path()),
@@ -75,10 +85,10 @@ public final class HttpRoutes {
         new CaCertificateHandler(authority, CaCertificateHandler.Form.CERTS_ONLY_PKCS7));
     paths.addMapping(PathSpec.from(CaCertificateHandler.PEM_PATH),
         new CaCertificateHandler(authority, CaCertificateHandler.Form.PEM));
-    transportCertificatePem.ifPresent(pem -> paths.addMapping(PathSpec.from(TransportCertificateHandler.PATH),
-        new TransportCertificateHandler(pem)));
-    addStatusRoutes(paths, crl, ocsp);
-    kra.ifPresent(k -> {
+    services.transportCertificatePem().ifPresent(pem -> paths.addMapping(
+        PathSpec.from(TransportCertificateHandler.PATH), new TransportCertificateHandler(pem)));
+    addStatusRoutes(paths, services.crl(), services.ocsp());
+    services.kra().ifPresent(k -> {
       for (KeyRecoveryHandler.Operation o : KeyRecoveryHandler.Operation.values()) {
         paths.addMapping(PathSpec.from(o.path()), new KeyRecoveryHandler(o, k, maxBodyBytes));
       }

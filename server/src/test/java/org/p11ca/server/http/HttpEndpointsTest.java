@@ -46,8 +46,8 @@ class HttpEndpointsTest {
     connector = new LocalConnector(server,
         new HttpConnectionFactory(DogtagCompatibleHttp.configuration(Duration.ofSeconds(10), false)));
     server.addConnector(connector);
-    server.setHandler(HttpRoutes.build(authority,
-        new ClientAuthPolicy(Map.of(CmcEndpoint.SIMPLE, ClientAuth.REQUIRED)), MAX_BODY));
+    server.setHandler(HttpRoutes.build(HttpRoutes.Services.cmc(authority,
+        new ClientAuthPolicy(Map.of(CmcEndpoint.SIMPLE, ClientAuth.REQUIRED))), MAX_BODY));
     server.setErrorHandler(new PlainTextErrorHandler());
     server.start();
   }
