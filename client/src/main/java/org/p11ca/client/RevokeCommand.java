@@ -78,7 +78,7 @@ final class RevokeCommand implements Callable<Integer> {
   SignerOptions signer;
 
   @Mixin
-  RevocationSecretOptions sharedSecret;
+  SharedSecretSource sharedSecret;
 
   @Option(names = "--dogtag-nonce", description = "send the senderNonce as base64 text + CRLF, as Dogtag's"
       + " CMCRequest does (default: 32 random octets)")
@@ -238,7 +238,7 @@ final class RevokeCommand implements Callable<Integer> {
     if (issuer == null && caCertificate == null) {
       issuer = cfg.value("revRequest.issuer").orElse(null);
     }
-    sharedSecret.applyConfig(cfg);
+    sharedSecret.applyConfig(cfg, "revRequest.sharedSecret");
     if (out == null) {
       out = cfg.path("output", tool).orElse(null);
     }

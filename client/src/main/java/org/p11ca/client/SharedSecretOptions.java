@@ -1,12 +1,9 @@
 package org.p11ca.client;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * request's shared-secret controls on the command line and in a Dogtag cfg: identityProofV2 and popLinkWitnessV2,
@@ -15,9 +12,6 @@ import picocli.CommandLine.Spec;
  * CMCRequest does, and loses to either option.
  */
 final class SharedSecretOptions {
-
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec command;
 
   @Option(names = "--identity-proof-v2", description = "add identityProofV2 (RFC 5272 section 6.2.1): a MAC over"
       + " reqSequence keyed from the shared secret and --identification")
@@ -45,24 +39,9 @@ final class SharedSecretOptions {
       + " (default: SHA-256-HMAC)")
   String popLinkMac;
 
-  @Option(names = "--shared-secret-file", paramLabel = "<file>", description = "file holding the shared secret"
-      + " (UTF-8; one trailing newline is dropped)")
-  Path secretFile;
-
-  @Option(names = "--shared-secret-env", paramLabel = "<VAR>", description = "environment variable holding the"
-      + " shared secret")
-  String secretVariable;
-
-  /** witness.sharedSecret and the cfg file it is in. */
-  private Optional<String> configuredSecret = Optional.empty();
-  private Path configFile;
-
-  /** As CmcTool's --pin: refused without echoing the value, which picocli's "unknown option" would print. */
-  @Option(names = {"--shared-secret", "--secret"}, arity = "0..1", hidden = true, paramLabel = "<refused>")
-  void refuseSecretOnCommandLine(String ignored) {
-    throw new ParameterException(command.commandLine(), "the shared secret is never accepted on the command line:"
-        + " give it in a file (--shared-secret-file) or an environment variable (--shared-secret-env)");
-  }
+  /** Where the secret is: --shared-secret-file, --shared-secret-env or the cfg's witness.sharedSecret. */
+  @Mixin
+  SharedSecretSource secret;
 
   /** Dogtag's CMCRequest keys; options given on the command line win. */
   void applyConfig(DogtagConfig cfg) {
@@ -76,8 +55,7 @@ final class SharedSecretOptions {
       popLinkKeyGen = orConfig(popLinkKeyGen, cfg, "popLinkWitnessV2.keyGenAlg");
       popLinkMac = orConfig(popLinkMac, cfg, "popLinkWitnessV2.macAlg");
     }
-    configuredSecret = cfg.value("witness.sharedSecret");
-    configFile = cfg.file();
+    secret.applyConfig(cfg, "witness.sharedSecret");
   }
 
   private static String orConfig(String given, DogtagConfig cfg, String key) {
@@ -87,7 +65,7 @@ final class SharedSecretOptions {
   /** Whether an option of these controls was given on the command line or in a cfg. */
   boolean anyGiven() {
     return identityProof || popLink || identityProofHash != null || identityProofMac != null
-        || popLinkKeyGen != null || popLinkMac != null || secretFile != null || secretVariable != null;
+        || popLinkKeyGen != null || popLinkMac != null || secret.optionGiven();
   }
 
   /** The controls asked for, checked before any file is read; usage errors name the option to fix. */
@@ -99,7 +77,7 @@ final class SharedSecretOptions {
       throw new IllegalArgumentException("--pop-link-keygen and --pop-link-mac only go with --pop-link-witness-v2");
     }
     if (!identityProof && !popLink) {
-      if (secretFile != null || secretVariable != null) {
+      if (secret.optionGiven()) {
         throw new IllegalArgumentException("--shared-secret-file and --shared-secret-env only go with"
             + " --identity-proof-v2 or --pop-link-witness-v2");
       }
@@ -112,10 +90,8 @@ final class SharedSecretOptions {
       throw new IllegalArgumentException(asked + " --identification (identification.enable=true and"
           + " identification= in a cfg): the CA finds the shared secret by it");
     }
-    if (secretFile != null && secretVariable != null) {
-      throw new IllegalArgumentException("give --shared-secret-file or --shared-secret-env, not both");
-    }
-    if (secretFile == null && secretVariable == null && configuredSecret.isEmpty()) {
+    secret.checkOneSource();
+    if (!secret.given()) {
       throw new IllegalArgumentException(asked + " the shared secret: give --shared-secret-file FILE or"
           + " --shared-secret-env VAR");
     }
@@ -153,12 +129,6 @@ final class SharedSecretOptions {
 
   /** The secret, from the option given, else the cfg; the caller closes it. */
   SharedSecret read(CmcTool tool) {
-    if (secretFile != null) {
-      return SharedSecret.fromFile(tool.resolve(secretFile));
-    }
-    if (secretVariable != null) {
-      return SharedSecret.fromEnvironment(secretVariable);
-    }
-    return SharedSecret.fromConfig(configFile, "witness.sharedSecret", configuredSecret.orElseThrow());
+    return secret.read(tool);
   }
 }
