@@ -65,15 +65,7 @@ class EncryptedPopEnrollmentTest {
 
   /** The shipped profiles plus the two above. */
   private Path profiles() throws java.io.IOException {
-    Path profiles = Files.createDirectories(dir.resolve("profiles"));
-    try (var defaults = Files.list(Processes.repo().resolve("ca-core/src/main/resources/org/p11ca/ca/profile"))) {
-      for (Path p : defaults.toList()) {
-        Files.copy(p, profiles.resolve(p.getFileName()));
-      }
-    }
-    Files.writeString(profiles.resolve("caFullCMCEncryptionNoArchivalCert.yaml"), PROFILE);
-    Files.writeString(profiles.resolve("caFullCMCEcdhCert.yaml"), EC_PROFILE);
-    return profiles;
+    return RunningCa.shippedProfilesAnd(dir, PROFILE, EC_PROFILE);
   }
 
   /**

@@ -45,6 +45,25 @@ final class RunningCa implements AutoCloseable {
   }
 
   /** Token, config and database under {@code dir}; the server is not started yet. */
+  /**
+   * A profiles directory for {@code profilesDir:}: the profiles shipped in ca-core, plus {@code extra} (YAML
+   * texts, each saved under its {@code id}).
+   */
+  static Path shippedProfilesAnd(Path dir, String... extra) throws IOException {
+    Path profiles = Files.createDirectories(dir.resolve("profiles"));
+    try (var shipped = Files.list(Processes.repo().resolve("ca-core/src/main/resources/org/p11ca/ca/profile"))) {
+      for (Path p : shipped.toList()) {
+        Files.copy(p, profiles.resolve(p.getFileName()));
+      }
+    }
+    for (String yaml : extra) {
+      String id = yaml.lines().filter(l -> l.startsWith("id:")).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("a profile without an id: line")).substring(3).strip();
+      Files.writeString(profiles.resolve(id + ".yaml"), yaml);
+    }
+    return profiles;
+  }
+
   static RunningCa prepare(Path dir, String extraConfig) throws IOException {
     return prepare(dir, "", extraConfig);
   }
