@@ -32,9 +32,9 @@ import org.p11ca.ca.repository.RecoveryApprovalResult;
 /**
  * Agent key recovery (issue [3]): a KRA agent asks for the archived key of a certificate, m KRA agents approve
  * (each once; the requester may be one of them), and the requester, and only the requester, takes the key once,
- * as a PKCS#12 under a password of their choosing ({@link ArchivedKeyExport}, the one export path). Every step is
- * recorded in the database before it is answered and audited with Dogtag's event names; no event, log line or
- * message ever holds the password.
+ * within the policy's lifetime of the request and unless a KRA agent cancelled it, as a PKCS#12 under a password of
+ * their choosing ({@link ArchivedKeyExport}, the one export path). Every step is recorded in the database before it
+ * is answered and audited with Dogtag's event names; no event, log line or message ever holds the password.
  *
  * <p>Refusals are {@link CaException}s whose fail reason says what kind of refusal it is, which the server maps
  * to HTTP: BAD_IDENTITY (403) for who is asking, BAD_CERT_ID (404) for an unknown serial or recovery id,
@@ -220,10 +220,11 @@ public final class KeyRecovery {
     String subjectId = subjectId(agent);
     try {
       requireKraAgent(agent);
-      KeyRecoveryRecord current = find(recoveryId);
+      find(recoveryId);
       if (!recoveries.cancel(recoveryId)) {
-        throw recoveries.find(recoveryId).map(r -> r.status() == KeyRecoveryStatus.CANCELLED).orElse(false)
-            ? cancelled(recoveryId) : released(current.recoveryId());
+        // Only a closed recovery refuses the change: say which way it closed.
+        throw find(recoveryId).status() == KeyRecoveryStatus.CANCELLED ? cancelled(recoveryId)
+            : released(recoveryId);
       }
       audit.append(new AuditEvent.SecurityDataRecoveryStateChange(subjectId, Outcome.SUCCESS, recoveryId,
           "cancel", Optional.empty()));

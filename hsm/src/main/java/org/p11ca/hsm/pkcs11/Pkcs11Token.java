@@ -659,14 +659,19 @@ public final class Pkcs11Token implements Token {
       }
       long z = binding.deriveKey(s, ecdh, nativeOf(ecPrivateKey), sharedSecret);
       byte[] hash = null;
+      byte[] value = null;
       try {
         hash = binding.digestKeyThenData(s, Mech.of(digest), z, counterAndInfo);
+        value = Arrays.copyOf(hash, aesBits / 8);
         List<Attr> aes = Templates.secretKey(CKK_AES, attributes);
-        aes.add(Attr.of(CKA_VALUE, Arrays.copyOf(hash, aesBits / 8)));
+        // The canonical constructor, not Attr.of, which would keep a copy this finally block cannot wipe.
+        aes.add(new Attr(CKA_VALUE, value));
         return handleFor(s, binding.createObject(s, aes));
       } finally {
-        if (hash != null) {
-          Arrays.fill(hash, (byte) 0);
+        for (byte[] secret : new byte[][] {hash, value}) {
+          if (secret != null) {
+            Arrays.fill(secret, (byte) 0);
+          }
         }
         binding.destroyObject(s, z);
       }
