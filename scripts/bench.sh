@@ -58,6 +58,8 @@ usage: scripts/bench.sh <benchmark> [options]
   cmc   CMC issuance over HTTPS per concurrency vs the raw token sign rate, and their ratio
         options: --ca-key rsa2048|p256 (default rsa2048)  --seconds S (default 3)  --repeats R (default 3)
                  --warmup S (default 10)  --concurrency LIST (default 1,2,8,32)  --sessions N (default 8)
+                 --settle S (default 300: load the server first until its JIT compilers use under 2% of its
+                 CPU, for at most S seconds; 0 skips)
   kra   KRA key archival per second vs the raw token unwrap it is made of, and the database save, per thread count
         options: --seconds S (default 2)  --repeats R (default 3)  --warmup S (default 1)  --threads LIST (default 1,2)
                  --backend iaik|sun (default iaik)

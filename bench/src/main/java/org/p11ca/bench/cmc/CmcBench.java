@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.p11ca.bench.hsm.BenchToken;
 import org.p11ca.bench.hsm.HsmBench;
 import org.p11ca.bench.measure.FsyncProbe;
@@ -34,10 +35,11 @@ import org.p11ca.hsm.pkcs11.Pkcs11Library;
  * token sign rate (same key, same token, as many threads as the server has token sessions).
  *
  * <p>Setup (untimed): a fresh token with the CA key, a CA certificate, signer certificates issued by the operator
- * bootstrap, the server started in a JVM of its own. Then rounds: each round times the raw sign rate and every
- * concurrency once, starting at a different trial each round (as {@code InterleavedRounds} does), so drift on a
- * shared machine lands on all of them alike. Before each issuance trial the requests it will send are built and
- * signed (untimed), and its connections are opened and handshaken (untimed).
+ * bootstrap, the server started in a JVM of its own, then loaded until its JIT compilers are quiet
+ * ({@link #settle}). Then rounds: each round times the raw sign rate and every concurrency once, starting at a
+ * different trial each round (as {@code InterleavedRounds} does), so drift on a shared machine lands on all of them
+ * alike. Before each issuance trial the requests it will send are built and signed (untimed), and its connections
+ * are opened and handshaken (untimed); after it, every answer is checked (untimed).
  *
  * <p>An issuance costs two token signatures (the certificate, then the response), so issuance/raw is at most 0.5.
  */
@@ -45,11 +47,13 @@ public final class CmcBench {
 
   private static final String TOKEN_LABEL = "p11ca-bench-cmc";
   private static final String RAW = "raw";
-  /** Subscriber keys the requests certify; reused across requests (a key pair per request would cost more). */
   /** The profile the user-signed endpoint issues under; the bench runs it with same-key renewal allowed. */
   static final String PROFILE = "caFullCMCUserSignedCert";
   /** The first rate guess, before the warm-up measured one; only sizes the warm-up's batch of requests. */
   private static final double FIRST_RATE_GUESS = 600;
+  private static final Duration SETTLE_ROUND = Duration.ofSeconds(10);
+  private static final int SETTLE_CONCURRENCY = 8;
+  private static final double SETTLED_COMPILER_SHARE = 0.02;
 
   private final CmcBenchOptions options;
   private final PrintStream out;
@@ -82,9 +86,9 @@ public final class CmcBench {
         + type.optionName());
     Path dataDir = work.resolve("data");
     out.printf(Locale.ROOT, "# bench cmc: ca_key=%s transport=https concurrency=%s token_sessions=%d"
-        + " raw_threads=%d warmup=%.1fs repeats=%s (median, min..max)%n", type.optionName(),
-        options.concurrencies(), options.sessions(), options.sessions(), options.warmup().toMillis() / 1000.0,
-        options.repeatsLabel());
+        + " raw_threads=%d settle<=%.0fs warmup=%.1fs repeats=%s (median, min..max)%n", type.optionName(),
+        options.concurrencies(), options.sessions(), options.sessions(), options.settle().toMillis() / 1000.0,
+        options.warmup().toMillis() / 1000.0, options.repeatsLabel());
     int maxConcurrency = options.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
     ExecutorService workers = Executors.newFixedThreadPool(Math.max(maxConcurrency, options.sessions()),
         namedDaemonThreads());
@@ -118,7 +122,8 @@ public final class CmcBench {
               KeepAliveHttps.trusting(BenchAuthority.jca(ca.caCertificate())));
           IssuanceMeter meter = new IssuanceMeter(workers, new IssuedResponse(ca.caCertificate()), server::cpuNanos);
           byte[] tbsSized = identities.get(0).certificate().toASN1Structure().getTBSCertificate().getEncoded();
-          counted = measure(new ThroughputMeter(workers, Math.max(maxConcurrency, options.sessions())),
+          counted = settle(meter, transport, requests, server::compilerCpuNanos);
+          counted += measure(new ThroughputMeter(workers, Math.max(maxConcurrency, options.sessions())),
               () -> token.sign(ca.caKey(), type.algorithm(), tbsSized), meter, transport, requests);
         }
         printDurability(dataDir, identities.size(), counted);
@@ -133,6 +138,45 @@ public final class CmcBench {
     } finally {
       workers.shutdownNow();
     }
+  }
+
+  /**
+   * Loads the server in rounds of {@link #SETTLE_ROUND} at {@link #SETTLE_CONCURRENCY} until its JIT compiler
+   * threads used under {@link #SETTLED_COMPILER_SHARE} of its CPU in a round, or {@code --settle} has passed: the
+   * figures are then those of a CA that has been running, not of HotSpot still compiling it. Prints how it went;
+   * returns the issuances counted.
+   */
+  private long settle(IssuanceMeter meter, CmcTransport transport, PreSignedRequests requests,
+      Supplier<Optional<Long>> compilerCpuNanos) {
+    if (options.settle().isZero()) {
+      return 0;
+    }
+    if (compilerCpuNanos.get().isEmpty()) {
+      out.println("# settle: skipped, no /proc to read the server's compiler threads from");
+      return 0;
+    }
+    long counted = 0;
+    double share = 1;
+    // One batch, sent again each round (PreSignedRequests.rewind): this load is not measured.
+    requests.prepare(batch(2 * FIRST_RATE_GUESS, SETTLE_ROUND, SETTLE_CONCURRENCY));
+    long startNanos = System.nanoTime();
+    int rounds = 0;
+    while (share >= SETTLED_COMPILER_SHARE && System.nanoTime() - startNanos < options.settle().toNanos()) {
+      requests.rewind();
+      long compilerBefore = compilerCpuNanos.get().orElseThrow();
+      IssuanceMeter.Round r = meter.run(transport, SETTLE_CONCURRENCY, SETTLE_ROUND, requests);
+      long compiler = compilerCpuNanos.get().orElseThrow() - compilerBefore;
+      failIfFailed(r, "settle");
+      counted += r.issued();
+      share = r.serverCpuNanos().filter(n -> n > 0).map(n -> (double) compiler / n).orElse(0.0);
+      rounds++;
+    }
+    out.printf(Locale.ROOT, "# settle: %d round%s of %ds at concurrency=%d; in the last, the server's JIT"
+        + " compilers used %.1f%% of its CPU (%s %.0f%%)%n", rounds, rounds == 1 ? "" : "s", SETTLE_ROUND.toSeconds(),
+        SETTLE_CONCURRENCY,
+        100 * share, share < SETTLED_COMPILER_SHARE ? "settled: under" : "NOT SETTLED within --settle: still over",
+        100 * SETTLED_COMPILER_SHARE);
+    return counted;
   }
 
   /** Interleaved rounds over the raw trial and every concurrency; prints the results; returns issuances counted. */

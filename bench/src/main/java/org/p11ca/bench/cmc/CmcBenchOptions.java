@@ -15,8 +15,13 @@ import org.p11ca.bench.BenchOptions;
  * @param sessions the token session pool of the server, which is also the number of threads the raw sign rate is
  *     measured with: the server runs at most that many token operations at once (WorkerThreads)
  */
+/**
+ * @param settle at most this long, before the warm-up, the server is loaded until its JIT compilers are quiet (a
+ *     CA that has run for a while): C2 is still compiling for a couple of minutes, and its CPU is taken from the
+ *     same two cores; zero skips it
+ */
 record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path library, CaKeyType caKey,
-    List<Integer> concurrencies, int sessions, int identities) {
+    List<Integer> concurrencies, int sessions, int identities, Duration settle) {
 
   static final List<Integer> DEFAULT_CONCURRENCIES = List.of(1, 2, 8, 32);
 
@@ -29,6 +34,9 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
     }
     if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("--warmup must be 0..60 seconds");
+    }
+    if (settle.isNegative() || settle.compareTo(Duration.ofMinutes(15)) > 0) {
+      throw new IllegalArgumentException("--settle must be 0..900 seconds");
     }
     concurrencies = List.copyOf(concurrencies);
     if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1 || c > 256)) {
@@ -53,6 +61,7 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
     List<Integer> concurrencies = DEFAULT_CONCURRENCIES;
     int sessions = org.p11ca.hsm.TokenConfig.DEFAULT_POOL_SIZE;
     int identities = 8;
+    Duration settle = Duration.ofMinutes(5);
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -68,10 +77,12 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
         case "--concurrency" -> concurrencies = integers(name, value);
         case "--sessions" -> sessions = integer(name, value);
         case "--identities" -> identities = integer(name, value);
+        case "--settle" -> settle = seconds(name, value);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
-    return new CmcBenchOptions(measurement, repeats, warmup, library, caKey, concurrencies, sessions, identities);
+    return new CmcBenchOptions(measurement, repeats, warmup, library, caKey, concurrencies, sessions, identities,
+        settle);
   }
 
   String repeatsLabel() {

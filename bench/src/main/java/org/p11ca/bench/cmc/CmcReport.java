@@ -28,9 +28,10 @@ final class CmcReport {
     out.printf(Locale.ROOT, "raw ca_key=%s backend=iaik op=%s threads=%d ops_per_s=%.1f min=%.1f max=%.1f"
         + " repeats=%s%n", key, options.caKey().rawOperation(), options.sessions(), raw.median(), raw.min(),
         raw.max(), options.repeatsLabel());
-    out.println("# cmc: issued_per_s counts only answers that parse as CMC SUCCESS with a certificate for the"
-        + " signer's subject; p50/p99 over all rounds; loadgen_cpu = this JVM's process CPU time while the clock"
-        + " ran (worker threads' TLS, HTTP, response checks, plus its GC/JIT), server_cpu = the server JVM's;"
+    out.println("# cmc: issued_per_s counts only answers that are CMC SUCCESS with a certificate for the signer's"
+        + " subject, the response and certificate signatures verified with the CA key (every answer, checked after"
+        + " the clock stopped); p50/p99 over all rounds; loadgen_cpu = this JVM's process CPU time while the clock"
+        + " ran (worker threads' TLS and HTTP, plus its GC/JIT), server_cpu = the server JVM's;"
         + " *_cores = CPU time / wall time (the machine has " + Runtime.getRuntime().availableProcessors() + ")");
     for (Map.Entry<Integer, List<IssuanceMeter.Round>> e : rounds.entrySet()) {
       List<IssuanceMeter.Round> rs = e.getValue();

@@ -17,8 +17,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Runs c load-generator workers for a fixed time, each on its own connection (opened, and for HTTPS handshaken,
- * before the clock starts), each sending pre-signed requests back to back. Counts the answers that are issuances
- * ({@link IssuedResponse}), their latencies, and the CPU both processes used while the clock ran.
+ * before the clock starts), each sending pre-signed requests back to back and keeping the answers. Once the clock
+ * has stopped, every answer is checked ({@link IssuedResponse#verifiedFully}: status, certificate and both token
+ * signatures); only issuances count, with their latencies, next to the CPU both processes used while the clock ran.
+ * Checking after the clock keeps the load generator's share of the two cores down to TLS and HTTP.
  */
 final class IssuanceMeter {
 
@@ -55,8 +57,9 @@ final class IssuanceMeter {
     this.serverCpuNanos = serverCpuNanos;
   }
 
-  private record WorkerResult(long[] latencies, int count, int failed, long finishedNanos, boolean ranOut,
-      Optional<String> firstFailure) {
+  /** One worker's answers, in order: each request's signer, the response bytes and the latency. */
+  private record WorkerResult(List<PreSignedRequests.Request> sent, List<byte[]> answers, long[] latencies,
+      int count, long finishedNanos, boolean ranOut, Optional<String> transportFailure) {
   }
 
   Round run(CmcTransport transport, int concurrency, Duration duration, PreSignedRequests requests) {
@@ -97,19 +100,31 @@ final class IssuanceMeter {
       long cpu = os.getProcessCpuTime() - cpuBefore;
       long serverCpuAfter = serverCpuNanos.getAsLong();
       long last = results.stream().mapToLong(WorkerResult::finishedNanos).max().orElse(start[0]);
-      int issued = results.stream().mapToInt(WorkerResult::count).sum();
-      long[] latencies = new long[issued];
-      int at = 0;
+      // The clock has stopped: now every answer is checked in full.
+      long[] latencies = new long[results.stream().mapToInt(WorkerResult::count).sum()];
+      int issued = 0;
+      int failed = 0;
+      Optional<String> firstFailure = Optional.empty();
       for (WorkerResult r : results) {
-        System.arraycopy(r.latencies(), 0, latencies, at, r.count());
-        at += r.count();
+        if (r.transportFailure().isPresent()) {
+          failed++;
+          firstFailure = firstFailure.or(r::transportFailure);
+        }
+        for (int i = 0; i < r.count(); i++) {
+          Optional<String> refusal = check.verifiedFully(r.answers().get(i), r.sent().get(i).signer());
+          if (refusal.isPresent()) {
+            failed++;
+            firstFailure = firstFailure.or(() -> refusal);
+          } else {
+            latencies[issued++] = r.latencies()[i];
+          }
+        }
       }
+      latencies = Arrays.copyOf(latencies, issued);
       Arrays.sort(latencies);
-      return new Round(concurrency, issued, results.stream().mapToInt(WorkerResult::failed).sum(),
-          (last - start[0]) / 1e9, latencies, cpu,
+      return new Round(concurrency, issued, failed, (last - start[0]) / 1e9, latencies, cpu,
           serverCpuBefore < 0 ? Optional.empty() : Optional.of(serverCpuAfter - serverCpuBefore),
-          results.stream().anyMatch(WorkerResult::ranOut),
-          results.stream().map(WorkerResult::firstFailure).flatMap(Optional::stream).findFirst());
+          results.stream().anyMatch(WorkerResult::ranOut), firstFailure);
     } catch (ExecutionException e) {
       throw new IllegalStateException("a load-generator worker failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
@@ -125,11 +140,11 @@ final class IssuanceMeter {
   }
 
   private WorkerResult work(CmcTransport.Connection connection, PreSignedRequests requests, long deadline) {
+    List<PreSignedRequests.Request> sent = new ArrayList<>();
+    List<byte[]> answers = new ArrayList<>();
     long[] latencies = new long[1024];
     int count = 0;
-    int failed = 0;
-    Optional<String> firstFailure = Optional.empty();
-    boolean verified = false;
+    Optional<String> transportFailure = Optional.empty();
     boolean ranOut = false;
     long now = System.nanoTime();
     while (now < deadline) {
@@ -138,31 +153,22 @@ final class IssuanceMeter {
         ranOut = true;
         break;
       }
-      long sent = System.nanoTime();
-      Optional<String> refusal;
+      long submitted = System.nanoTime();
       try {
-        byte[] der = connection.submit(request.der());
-        now = System.nanoTime();
-        refusal = verified ? check.refusal(der, request.signer()) : check.verifiedFully(der, request.signer());
-        verified = true;
+        answers.add(connection.submit(request.der()));
       } catch (IOException e) {
-        now = System.nanoTime();
-        refusal = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
         // A broken connection would fail every later request too: this worker stops, and the round reports it.
-        deadline = now;
+        now = System.nanoTime();
+        transportFailure = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+        break;
       }
-      if (refusal.isPresent()) {
-        failed++;
-        if (firstFailure.isEmpty()) {
-          firstFailure = refusal;
-        }
-        continue;
-      }
+      now = System.nanoTime();
+      sent.add(request);
       if (count == latencies.length) {
         latencies = Arrays.copyOf(latencies, count * 2);
       }
-      latencies[count++] = now - sent;
+      latencies[count++] = now - submitted;
     }
-    return new WorkerResult(latencies, count, failed, now, ranOut, firstFailure);
+    return new WorkerResult(sent, answers, latencies, count, now, ranOut, transportFailure);
   }
 }

@@ -61,6 +61,15 @@ final class PreSignedRequests {
     next.set(0);
   }
 
+  /**
+   * Hands out the prepared requests again from the first: for unmeasured load only (settling the server's JIT),
+   * where signing fresh ones for every round would only make the run longer. The CA issues a new certificate for
+   * each again (nothing in a user-signed request is single-use).
+   */
+  void rewind() {
+    next.set(0);
+  }
+
   int prepared() {
     return ready.size();
   }

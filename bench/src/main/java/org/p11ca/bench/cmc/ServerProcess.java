@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +82,33 @@ final class ServerProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /**
+   * CPU time so far of the server JVM's JIT compiler threads (C1 and C2), from /proc; empty where there is no
+   * /proc (the bench then cannot tell when the server's code has settled).
+   */
+  Optional<Long> compilerCpuNanos() {
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    if (!Files.isDirectory(tasks)) {
+      return Optional.empty();
+    }
+    long ticks = 0;
+    try (var threads = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) threads::iterator) {
+        try {
+          // HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1", ... (comm keeps 15 characters).
+          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            ticks += ProcStat.userPlusSystemTicks(Files.readString(task.resolve("stat")));
+          }
+        } catch (IOException gone) {
+          // The thread ended between the listing and the read: compiler threads come and go.
+        }
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.of(ticks * ProcStat.NANOS_PER_TICK);
   }
 
   /** The server JVM's CPU time so far (all its threads), from the OS. */
