@@ -35,7 +35,13 @@ public final class AuditLog implements AutoCloseable {
   private final AuditSigner signer;
   private final CheckpointPolicy policy;
   private final Clock clock;
-  private final ReentrantLock lock = new ReentrantLock(true);
+  /**
+   * Not fair: every request appends five lines or so, each holding the lock for microseconds. A fair lock hands it
+   * to the longest waiter, which must first be scheduled, and on a busy machine that takes milliseconds while the
+   * lock stays idle and the queue behind it grows (at 32 concurrent CMC requests on 2 cores, 2.4 threads on average
+   * waited here, against 0.3 unfair). Order is not at stake: the chain order is whatever order appends take the lock.
+   */
+  private final ReentrantLock lock = new ReentrantLock();
 
   private long lastSeq;
   private byte[] head;
