@@ -47,6 +47,8 @@ public final class CmcBench {
 
   private static final String TOKEN_LABEL = "p11ca-bench-cmc";
   private static final String RAW = "raw";
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
   /** The profile the user-signed endpoint issues under; the bench runs it with same-key renewal allowed. */
   static final String PROFILE = "caFullCMCUserSignedCert";
   /** The first rate guess, before the warm-up measured one; only sizes the warm-up's batch of requests. */
@@ -198,13 +200,20 @@ public final class CmcBench {
       }
     }
     List<Double> raw = new ArrayList<>();
+    List<Double> rawCpuMillisPerSign = new ArrayList<>();
     Map<Integer, List<IssuanceMeter.Round>> rounds = new LinkedHashMap<>();
     options.concurrencies().forEach(c -> rounds.put(c, new ArrayList<>()));
     for (int round = 0; round < options.repeats(); round++) {
       for (int i = 0; i < trials.size(); i++) {
         String trial = trials.get((round + i) % trials.size());
         if (trial.equals(RAW)) {
-          raw.add(rawMeter.opsPerSecond(rawSign, options.sessions(), options.measurement()));
+          long cpuBefore = OS.getProcessCpuTime();
+          double rate = rawMeter.opsPerSecond(rawSign, options.sessions(), options.measurement());
+          // The token runs in this JVM and nothing else does during the raw trial; the operations are the rate
+          // times the timed span, which the meter's worker start-up and join stretch by a few milliseconds only.
+          rawCpuMillisPerSign.add((OS.getProcessCpuTime() - cpuBefore) / 1e6
+              / (rate * options.measurement().toNanos() / 1e9));
+          raw.add(rate);
           continue;
         }
         int c = Integer.parseInt(trial);
@@ -221,7 +230,7 @@ public final class CmcBench {
         rounds.get(c).add(r);
       }
     }
-    new CmcReport(out, options, transport.name()).print(new Measurement(raw), rounds);
+    new CmcReport(out, options, transport.name()).print(new Measurement(raw), rawCpuMillisPerSign, rounds);
     return counted;
   }
 

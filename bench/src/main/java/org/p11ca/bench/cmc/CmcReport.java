@@ -8,8 +8,8 @@ import java.util.Map;
 import org.p11ca.bench.measure.Measurement;
 
 /**
- * The result lines of `bench cmc`: one `raw` line, one `cmc` line per concurrency, then one `ratio` line per
- * concurrency, each on a line of its own so that `grep '^ratio '` finds them.
+ * The result lines of `bench cmc`: one `raw` line, one `cmc` line per concurrency, one `ratio` line per
+ * concurrency, each on a line of its own so that `grep '^ratio '` finds them, then one `cores` line per concurrency.
  */
 final class CmcReport {
 
@@ -17,13 +17,25 @@ final class CmcReport {
   private final CmcBenchOptions options;
   private final String transport;
 
+  private final int cores;
+
   CmcReport(PrintStream out, CmcBenchOptions options, String transport) {
+    this(out, options, transport, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** @param cores the machine's cores, whose time per issuance the `cores` lines account for */
+  CmcReport(PrintStream out, CmcBenchOptions options, String transport, int cores) {
     this.out = out;
     this.options = options;
     this.transport = transport;
+    this.cores = cores;
   }
 
-  void print(Measurement raw, Map<Integer, List<IssuanceMeter.Round>> rounds) {
+  /**
+   * @param rawCpuMillisPerSign per raw repeat, the load generator's process CPU (where the token runs during the raw
+   *     trial) per signature: the CPU one token signature costs on this machine
+   */
+  void print(Measurement raw, List<Double> rawCpuMillisPerSign, Map<Integer, List<IssuanceMeter.Round>> rounds) {
     String key = options.caKey().optionName();
     out.printf(Locale.ROOT, "raw ca_key=%s backend=iaik op=%s threads=%d ops_per_s=%.1f min=%.1f max=%.1f"
         + " repeats=%s%n", key, options.caKey().rawOperation(), options.sessions(), raw.median(), raw.min(),
@@ -32,7 +44,7 @@ final class CmcReport {
         + " subject, the response and certificate signatures verified with the CA key (every answer, checked after"
         + " the clock stopped); p50/p99 over all rounds; loadgen_cpu = this JVM's process CPU time while the clock"
         + " ran (worker threads' TLS and HTTP, plus its GC/JIT), server_cpu = the server JVM's;"
-        + " *_cores = CPU time / wall time (the machine has " + Runtime.getRuntime().availableProcessors() + ")");
+        + " *_cores = CPU time / wall time (the machine has " + cores + ")");
     for (Map.Entry<Integer, List<IssuanceMeter.Round>> e : rounds.entrySet()) {
       List<IssuanceMeter.Round> rs = e.getValue();
       Measurement rate = new Measurement(rs.stream().map(IssuanceMeter.Round::issuedPerSecond).toList());
@@ -55,7 +67,46 @@ final class CmcReport {
           .median();
       out.printf(Locale.ROOT, "ratio concurrency=%d issuance/raw=%.2f%n", e.getKey(), median / raw.median());
     }
+    printCoreAccounts(median(rawCpuMillisPerSign), rounds);
     out.flush();
+  }
+
+  /**
+   * One `cores` line per concurrency: where the machine's core time per issuance went, over all its rounds. With
+   * s the CPU of one token signature (from the raw trial), the ratio is about s / (core time per issuance), so this
+   * says what stands between the ratio and its ceiling of 0.5, and how small everything but the two signatures
+   * would have to be for a target ratio.
+   */
+  private void printCoreAccounts(double signMillis, Map<Integer, List<IssuanceMeter.Round>> rounds) {
+    out.printf(Locale.ROOT, "# cores: the machine's core time per issuance (%d cores x wall time / issued) = the two"
+        + " token signatures (2 x the raw trial's CPU per signature, %.3f ms) + the server's other work + the load"
+        + " generator + other processes on the host + idle cores + steal (/proc/stat); other_budget_ms_for_0.35 is"
+        + " what all but the signatures may cost for issuance/raw = 0.35 (s/0.35 - 2s)%n", cores, signMillis);
+    for (Map.Entry<Integer, List<IssuanceMeter.Round>> e : rounds.entrySet()) {
+      List<IssuanceMeter.Round> rs = e.getValue();
+      long issued = Math.max(1, rs.stream().mapToLong(IssuanceMeter.Round::issued).sum());
+      double coreMillis = cores * rs.stream().mapToDouble(IssuanceMeter.Round::seconds).sum() * 1000 / issued;
+      double serverMillis = rs.stream().mapToLong(r -> r.serverCpuNanos().orElse(0L)).sum() / 1e6 / issued;
+      double loadMillis = rs.stream().mapToLong(IssuanceMeter.Round::loadGeneratorCpuNanos).sum() / 1e6 / issued;
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+          "cores concurrency=%d core_ms_per_issue=%.3f signatures_ms=%.3f server_other_ms=%.3f loadgen_ms=%.3f",
+          e.getKey(), coreMillis, 2 * signMillis, serverMillis - 2 * signMillis, loadMillis));
+      if (rs.stream().allMatch(r -> r.machine().isPresent())) {
+        double tick = ProcStat.NANOS_PER_TICK / 1e6 / issued;
+        double busy = rs.stream().mapToLong(r -> r.machine().get().busy()).sum() * tick;
+        line.append(String.format(Locale.ROOT, " other_processes_ms=%.3f idle_ms=%.3f steal_ms=%.3f",
+            busy - serverMillis - loadMillis, rs.stream().mapToLong(r -> r.machine().get().idle()).sum() * tick,
+            rs.stream().mapToLong(r -> r.machine().get().steal()).sum() * tick));
+      }
+      line.append(String.format(Locale.ROOT, " other_budget_ms_for_0.35=%.3f", signMillis / 0.35 - 2 * signMillis));
+      out.println(line);
+    }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** Nearest-rank percentile of sorted nanosecond latencies, in milliseconds. */

@@ -33,11 +33,13 @@ final class IssuanceMeter {
    * @param loadGeneratorCpuNanos this JVM's process CPU time over the round: the workers' TLS, HTTP and response
    *     parsing, plus this JVM's GC and JIT threads (nothing else runs here during a round)
    * @param serverCpuNanos the server process's CPU time over the round, when it is a process of its own
+   * @param machine the whole machine's CPU ticks over the round, where /proc/stat can be read
    * @param ranOut whether the pre-signed requests ran out before the time was up (the rate is still issuances
    *     over the time taken, but the round was shorter)
    */
   record Round(int concurrency, int issued, int failed, double seconds, long[] latencyNanos,
-      long loadGeneratorCpuNanos, Optional<Long> serverCpuNanos, boolean ranOut, Optional<String> firstFailure) {
+      long loadGeneratorCpuNanos, Optional<Long> serverCpuNanos, Optional<MachineCpu.Ticks> machine, boolean ranOut,
+      Optional<String> firstFailure) {
 
     double issuedPerSecond() {
       return issued / seconds;
@@ -89,6 +91,7 @@ final class IssuanceMeter {
         throw new IllegalStateException("load-generator workers did not start");
       }
       long serverCpuBefore = serverCpuNanos.getAsLong();
+      Optional<MachineCpu.Ticks> machineBefore = MachineCpu.now();
       long cpuBefore = os.getProcessCpuTime();
       start[0] = System.nanoTime();
       go.countDown();
@@ -98,6 +101,7 @@ final class IssuanceMeter {
         results.add(f.get(Math.max(1, joinDeadline - System.nanoTime()), TimeUnit.NANOSECONDS));
       }
       long cpu = os.getProcessCpuTime() - cpuBefore;
+      Optional<MachineCpu.Ticks> machineAfter = MachineCpu.now();
       long serverCpuAfter = serverCpuNanos.getAsLong();
       long last = results.stream().mapToLong(WorkerResult::finishedNanos).max().orElse(start[0]);
       // The clock has stopped: now every answer is checked in full.
@@ -124,7 +128,7 @@ final class IssuanceMeter {
       Arrays.sort(latencies);
       return new Round(concurrency, issued, failed, (last - start[0]) / 1e9, latencies, cpu,
           serverCpuBefore < 0 ? Optional.empty() : Optional.of(serverCpuAfter - serverCpuBefore),
-          results.stream().anyMatch(WorkerResult::ranOut), firstFailure);
+          machineAfter.flatMap(after -> machineBefore.map(after::minus)), results.stream().anyMatch(WorkerResult::ranOut), firstFailure);
     } catch (ExecutionException e) {
       throw new IllegalStateException("a load-generator worker failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
