@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 class WorkerThreadsTest {
 
   @Test
-  void maxThreads_isTheTokenSessionsPlusJettysOwnThreadsAndHeadroom() {
-    assertEquals(8 + 1 + 1 + 4, WorkerThreads.maxThreads(8));
-    assertEquals(1 + 1 + 1 + 4, WorkerThreads.maxThreads(1));
+  void maxThreads_isThreeRequestsPerTokenSessionPlusJettysOwnThreadsAndHeadroom() {
+    assertEquals(3 * 8 + 1 + 1 + 4, WorkerThreads.maxThreads(8));
+    assertEquals(3 * 1 + 1 + 1 + 4, WorkerThreads.maxThreads(1));
   }
 
   @Test

@@ -28,7 +28,10 @@ final class SessionPool implements AutoCloseable {
     this.tokenName = tokenName;
     this.capacity = capacity;
     this.checkoutTimeout = checkoutTimeout;
-    this.permits = new Semaphore(capacity, true);
+    // Unfair: on busy cores a fair semaphore hands each freed permit to the longest waiter, a thread that must first
+    // be scheduled, while running threads queue behind it (the convoy the audit log's fair lock caused). The
+    // checkout timeout still bounds any one wait.
+    this.permits = new Semaphore(capacity, false);
   }
 
   int capacity() {
