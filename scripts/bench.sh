@@ -7,13 +7,14 @@
 #       vs a session object. Defaults (1 s x 3 repeats, 0.5 s warm-up) take about 3 minutes.
 #
 #   scripts/bench.sh cmc [--ca-key rsa2048|p256] [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8,32]
-#                        [--sessions N]
+#                        [--sessions N] [--subscriber-keys renewed|fresh]
 #       end-to-end CMC issuance over HTTPS against the real server (its composition root, in a JVM of its own, on a
 #       fresh SoftHSM2 token and data directory in a temporary directory), at each concurrency, interleaved in one
 #       run with the raw token sign rate (same CA key, same token, as many threads as the server's token sessions).
 #       Requests are built and signed before the timed phase; each worker reuses one kept-alive TLS connection.
 #       Defaults (3 s x 3 repeats, 10 s warm-up per trial: the server JIT-compiles for its first ~20 s of load)
-#       take about 4 minutes per CA key type.
+#       take about 4 minutes per CA key type. Each identity renews its one subscriber key by default; with
+#       --subscriber-keys fresh every request brings an RSA-2048 key no other request had, as real subscribers do.
 #
 #   scripts/bench.sh kra [--seconds S] [--repeats R] [--warmup S] [--threads 1,2] [--backend iaik|sun]
 #       KRA key archival (KeyArchiver.archive: session-key unwrap, private-key unwrap, public-key match, storage
@@ -60,6 +61,8 @@ usage: scripts/bench.sh <benchmark> [options]
   cmc   CMC issuance over HTTPS per concurrency vs the raw token sign rate, and their ratio
         options: --ca-key rsa2048|p256 (default rsa2048)  --seconds S (default 3)  --repeats R (default 3)
                  --warmup S (default 10)  --concurrency LIST (default 1,2,8,32)  --sessions N (default 8)
+                 --subscriber-keys renewed|fresh (default renewed: each identity renews one key; fresh: every
+                 request brings a key the CA has not seen)
                  --settle S (default 300: load the server first until its JIT compilers use under 2% of its
                  CPU, for at most S seconds; 0 skips)
   kra   KRA key archival per second vs the raw token unwrap it is made of, and the database save, per thread count

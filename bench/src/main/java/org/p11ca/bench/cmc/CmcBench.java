@@ -88,9 +88,10 @@ public final class CmcBench {
         + type.optionName());
     Path dataDir = work.resolve("data");
     out.printf(Locale.ROOT, "# bench cmc: ca_key=%s transport=https concurrency=%s token_sessions=%d"
-        + " raw_threads=%d settle<=%.0fs warmup=%.1fs repeats=%s (median, min..max)%n", type.optionName(),
-        options.concurrencies(), options.sessions(), options.sessions(), options.settle().toMillis() / 1000.0,
-        options.warmup().toMillis() / 1000.0, options.repeatsLabel());
+        + " raw_threads=%d settle<=%.0fs warmup=%.1fs repeats=%s subscriber_keys=%s (median, min..max)%n",
+        type.optionName(), options.concurrencies(), options.sessions(), options.sessions(),
+        options.settle().toMillis() / 1000.0, options.warmup().toMillis() / 1000.0, options.repeatsLabel(),
+        options.subscriberKeys().optionName());
     int maxConcurrency = options.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
     ExecutorService workers = Executors.newFixedThreadPool(Math.max(maxConcurrency, options.sessions()),
         namedDaemonThreads());
@@ -107,7 +108,7 @@ public final class CmcBench {
         try (ComposedCa composed = new ComposedCa(token, ca.caKey(), type, ca.caCertificate(), dataDir, clock)) {
           identities = BenchAuthority.bootstrapIdentities(composed.service(), options.identities());
         }
-        PreSignedRequests requests = new PreSignedRequests(identities, ca.caCertificate());
+        PreSignedRequests requests = new PreSignedRequests(identities, ca.caCertificate(), options.subscriberKeys());
         Path config = writeServerConfig(work, dataDir, writeProfiles(work));
         long counted;
         try (ServerProcess server = ServerProcess.start(config, benchToken.userPin(), work.resolve("server.log"))) {
@@ -115,11 +116,15 @@ public final class CmcBench {
             out.println("# NOT THE DEFAULT SERVER: its JVM runs with " + ServerProcess.JAVA_OPTIONS_VARIABLE + "="
                 + String.join(" ", ServerProcess.extraJavaOptions()));
           }
-          out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, one subscriber key each"
-              + " renewed again and again (profile %s with renewal.allowSameKeyRenewal: true: a fresh RSA key per"
-              + " request would cost the load generator ~100 ms), server pid %d on 127.0.0.1:%d in %.1f s; server"
-              + " log %s%n", type.optionName(), identities.size(), PROFILE, server.pid(), server.port(), (System.nanoTime() - setupStart) / 1e9,
-              work.resolve("server.log"));
+          String keys = options.subscriberKeys() == SubscriberKeys.FRESH
+              ? "a subscriber key per request that no other request has (--subscriber-keys fresh: RSA-2048 on"
+                  + " pairs of pooled primes, each pair once)"
+              : "one subscriber key each renewed again and again (profile " + PROFILE + " with"
+                  + " renewal.allowSameKeyRenewal: true: a fresh RSA key per request would cost the load generator"
+                  + " ~100 ms; --subscriber-keys fresh gives each request its own)";
+          out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, %s, server pid %d on"
+              + " 127.0.0.1:%d in %.1f s; server log %s%n", type.optionName(), identities.size(), keys, server.pid(),
+              server.port(), (System.nanoTime() - setupStart) / 1e9, work.resolve("server.log"));
           CmcTransport transport = new CmcTransport.Https(server.port(),
               KeepAliveHttps.trusting(BenchAuthority.jca(ca.caCertificate())));
           IssuanceMeter meter = new IssuanceMeter(workers, new IssuedResponse(ca.caCertificate()), server::cpuNanos);

@@ -14,6 +14,8 @@ import org.p11ca.bench.BenchOptions;
  *
  * @param sessions the token session pool of the server, which is also the number of threads the raw sign rate is
  *     measured with: the server runs at most that many token operations at once (WorkerThreads)
+ * @param subscriberKeys whether each identity renews its one key (the default, comparable across runs) or every
+ *     request brings a key the CA has not seen
  */
 /**
  * @param settle at most this long, before the warm-up, the server is loaded until its JIT compilers are quiet (a
@@ -21,7 +23,7 @@ import org.p11ca.bench.BenchOptions;
  *     same two cores; zero skips it
  */
 record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path library, CaKeyType caKey,
-    List<Integer> concurrencies, int sessions, int identities, Duration settle) {
+    List<Integer> concurrencies, int sessions, int identities, Duration settle, SubscriberKeys subscriberKeys) {
 
   static final List<Integer> DEFAULT_CONCURRENCIES = List.of(1, 2, 8, 32);
 
@@ -62,6 +64,7 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
     int sessions = org.p11ca.hsm.TokenConfig.DEFAULT_POOL_SIZE;
     int identities = 8;
     Duration settle = Duration.ofMinutes(5);
+    SubscriberKeys subscriberKeys = SubscriberKeys.RENEWED;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -78,11 +81,12 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
         case "--sessions" -> sessions = integer(name, value);
         case "--identities" -> identities = integer(name, value);
         case "--settle" -> settle = seconds(name, value);
+        case "--subscriber-keys" -> subscriberKeys = SubscriberKeys.parse(value);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
     return new CmcBenchOptions(measurement, repeats, warmup, library, caKey, concurrencies, sessions, identities,
-        settle);
+        settle, subscriberKeys);
   }
 
   String repeatsLabel() {

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -23,7 +24,9 @@ import org.p11ca.ca.cmc.CmcRequestBuilder;
  * <p>Making a key pair per request would dominate the generator's cost, so each identity has one subscriber key
  * of its own and asks again and again, by a CRMF request with a signature POP made once, for a new certificate on
  * it (a same-key renewal; a key is never shared between identities, which the CA refuses). Every request is still a distinct CMC message, with its own senderNonce and
- * transactionId, signed anew (SignedData over PKIData) by the identity's own certificate key.
+ * transactionId, signed anew (SignedData over PKIData) by the identity's own certificate key. With
+ * {@link SubscriberKeys#FRESH} every request instead carries a key no earlier request had ({@link FreshRsaKeys}),
+ * with its own signature POP.
  */
 final class PreSignedRequests {
 
@@ -33,6 +36,7 @@ final class PreSignedRequests {
 
   private final List<BenchAuthority.Identity> identities;
   private final List<CertReqMsg> crmfByIdentity;
+  private final Optional<FreshRsaKeys> freshKeys;
   private final X509CertificateHolder caCertificate;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong transactionIds = new AtomicLong(1);
@@ -40,13 +44,17 @@ final class PreSignedRequests {
   private List<Request> ready = List.of();
   private final AtomicInteger next = new AtomicInteger();
 
-  PreSignedRequests(List<BenchAuthority.Identity> identities, X509CertificateHolder caCert) {
+  PreSignedRequests(List<BenchAuthority.Identity> identities, X509CertificateHolder caCert,
+      SubscriberKeys subscriberKeys) {
     this.identities = List.copyOf(identities);
     this.caCertificate = caCert;
-    List<KeyPair> keys = IntStream.range(0, identities.size()).parallel().mapToObj(i -> BenchAuthority.rsa2048())
-        .toList();
+    this.freshKeys = subscriberKeys == SubscriberKeys.FRESH ? Optional.of(new FreshRsaKeys(random))
+        : Optional.empty();
+    // With fresh keys every request makes its own CRMF; the identities' renewed keys are not needed.
+    int renewed = freshKeys.isPresent() ? 0 : identities.size();
+    List<KeyPair> keys = IntStream.range(0, renewed).parallel().mapToObj(i -> BenchAuthority.rsa2048()).toList();
     List<CertReqMsg> crmf = new ArrayList<>();
-    for (int i = 0; i < identities.size(); i++) {
+    for (int i = 0; i < renewed; i++) {
       crmf.add(crmf(keys.get(i), identities.get(i).certificate()));
     }
     this.crmfByIdentity = List.copyOf(crmf);
@@ -57,7 +65,11 @@ final class PreSignedRequests {
    * only; requests left over from a round are dropped rather than sent later, so every round gets fresh ones.
    */
   void prepare(int count) {
-    ready = IntStream.range(0, count).parallel().mapToObj(this::build).toList();
+    List<KeyPair> keys = freshKeys.map(f -> f.next(count)).orElse(List.of());
+    ready = IntStream.range(0, count).parallel()
+        .mapToObj(n -> build(n, keys.isEmpty() ? crmfByIdentity.get(n % identities.size())
+            : crmf(keys.get(n), identities.get(n % identities.size()).certificate())))
+        .toList();
     next.set(0);
   }
 
@@ -85,11 +97,11 @@ final class PreSignedRequests {
     return Math.min(next.get(), ready.size());
   }
 
-  private Request build(int n) {
+  private Request build(int n, CertReqMsg crmf) {
     BenchAuthority.Identity signer = identities.get(n % identities.size());
     byte[] der = new CmcRequestBuilder(random).dogtagStyleSenderNonce()
         .transactionId(BigInteger.valueOf(transactionIds.getAndIncrement()))
-        .crmf(crmfByIdentity.get(n % identities.size()))
+        .crmf(crmf)
         .sign(BenchAuthority.softwareSigner(signer.keys()), signer.certificate(),
             List.of(signer.certificate(), caCertificate), Clock.systemUTC());
     return new Request(der, signer);

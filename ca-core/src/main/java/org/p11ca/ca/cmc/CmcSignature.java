@@ -19,8 +19,8 @@ import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.SignatureAlgorithmIdentifierFinder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 
 /**
  * The one SignerInfo of a CMC SignedData and the certificates that came with it. Holds no opinion on whether the
@@ -36,8 +36,6 @@ public final class CmcSignature {
   private static final CMSSignatureAlgorithmNameGenerator NAMES = new DefaultCMSSignatureAlgorithmNameGenerator();
   private static final SignatureAlgorithmIdentifierFinder SIGNATURE_ALGORITHMS =
       new DefaultSignatureAlgorithmIdentifierFinder();
-  private static final JcaContentVerifierProviderBuilder VERIFIERS =
-      new JcaContentVerifierProviderBuilder().setProvider(BC);
   private static final DigestCalculatorProvider DIGESTS = digests();
 
   private final SignerIdentifier signer;
@@ -94,7 +92,7 @@ public final class CmcSignature {
   public SignatureCheck verify(PublicKey key) {
     try {
       boolean ok = signerInfo.verify(new SignerInformationVerifier(NAMES, SIGNATURE_ALGORITHMS,
-          VERIFIERS.build(key), DIGESTS));
+          SignatureVerifiers.of(key), DIGESTS));
       return ok
           ? new SignatureCheck.Valid()
           : new SignatureCheck.Invalid("the signature does not verify with the given " + key.getAlgorithm() + " key");

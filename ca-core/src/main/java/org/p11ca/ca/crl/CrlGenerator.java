@@ -20,10 +20,9 @@ import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.repository.CertificateStore;
@@ -42,8 +41,6 @@ import org.p11ca.hsm.HsmException;
  * Not thread safe: one generation at a time (the {@link CrlPublisher} serializes them).
  */
 public final class CrlGenerator {
-
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private final CaSigner ca;
   private final CertificateStore certificates;
@@ -65,8 +62,8 @@ public final class CrlGenerator {
     this.issuer = caCert.getSubject();
     this.caKeyIdentifier = keyIdentifier(caCert);
     try {
-      this.caVerifier = new JcaContentVerifierProviderBuilder().setProvider(BC).build(caCert);
-    } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+      this.caVerifier = SignatureVerifiers.of(caCert.getSubjectPublicKeyInfo());
+    } catch (OperatorCreationException e) {
       throw new IllegalArgumentException("cannot verify signatures with the CA certificate's key", e);
     }
   }

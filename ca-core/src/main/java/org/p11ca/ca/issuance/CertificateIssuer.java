@@ -14,10 +14,9 @@ import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.hsm.HsmException;
@@ -36,7 +35,6 @@ public final class CertificateIssuer {
   /** With 127-bit serials a second collision means a broken random source, not bad luck. */
   static final int MAX_SERIAL_DRAWS = 5;
 
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private final Token token;
   private final KeyHandle caKey;
@@ -74,7 +72,7 @@ public final class CertificateIssuer {
           + " does not certify the public key of " + caKey);
     }
     try {
-      this.caVerifier = new JcaContentVerifierProviderBuilder().setProvider(BC).build(ca.publicKey());
+      this.caVerifier = SignatureVerifiers.of(ca.publicKey());
     } catch (OperatorCreationException e) {
       throw new IllegalArgumentException("cannot verify signatures with the CA public key", e);
     }

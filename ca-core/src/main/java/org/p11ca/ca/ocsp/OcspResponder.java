@@ -17,7 +17,7 @@ import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.repository.CertificateStore;
@@ -60,8 +60,8 @@ public final class OcspResponder {
     try {
       this.responderId = new RespID(signer.certificate().getSubjectPublicKeyInfo(),
           new BcDigestCalculatorProvider().get(RespID.HASH_SHA1));
-      this.caKey = new JcaContentVerifierProviderBuilder().build(signer.certificate());
-    } catch (OCSPException | OperatorCreationException | java.security.cert.CertificateException e) {
+      this.caKey = SignatureVerifiers.of(signer.certificate().getSubjectPublicKeyInfo());
+    } catch (OCSPException | OperatorCreationException e) {
       throw new IllegalStateException("cannot read the CA certificate's key for OCSP: " + e.getMessage(), e);
     }
   }

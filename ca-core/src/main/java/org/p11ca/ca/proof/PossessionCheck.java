@@ -4,12 +4,11 @@ import org.bouncycastle.asn1.crmf.ProofOfPossession;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.crmf.CRMFException;
 import org.bouncycastle.cert.crmf.CertificateRequestMessage;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCSException;
 import org.p11ca.ca.cmc.TaggedRequest;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.FailInfo;
 
 /**
@@ -18,11 +17,6 @@ import org.p11ca.ca.error.FailInfo;
  * without a signature POP are answered popRequired; the encrypted-POP round trip (RFC 5272 section 6.7) is issue [3].
  */
 public final class PossessionCheck {
-
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-  /** Shared: build(key) makes a fresh provider per key, and the builder itself is only read after setup. */
-  private static final JcaContentVerifierProviderBuilder VERIFIERS =
-      new JcaContentVerifierProviderBuilder().setProvider(BC);
 
   private PossessionCheck() {
   }
@@ -100,6 +94,6 @@ public final class PossessionCheck {
   }
 
   private static ContentVerifierProvider verifier(SubjectPublicKeyInfo key) throws OperatorCreationException {
-    return VERIFIERS.build(key);
+    return SignatureVerifiers.of(key);
   }
 }

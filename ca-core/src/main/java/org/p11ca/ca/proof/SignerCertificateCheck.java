@@ -8,11 +8,10 @@ import java.util.Optional;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.p11ca.ca.cmc.DistinguishedNames;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.repository.CertificateRecord;
 import org.p11ca.ca.repository.CertificateStatus;
@@ -26,8 +25,6 @@ import org.p11ca.ca.repository.CertificateStore;
  */
 public final class SignerCertificateCheck {
 
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-
   private final X509CertificateHolder caCertificate;
   private final ContentVerifierProvider caVerifier;
   private final CertificateStore certificates;
@@ -38,8 +35,7 @@ public final class SignerCertificateCheck {
     this.certificates = Objects.requireNonNull(certificates);
     this.clock = Objects.requireNonNull(clock);
     try {
-      this.caVerifier = new JcaContentVerifierProviderBuilder().setProvider(BC)
-          .build(caCertificate.getSubjectPublicKeyInfo());
+      this.caVerifier = SignatureVerifiers.of(caCertificate.getSubjectPublicKeyInfo());
     } catch (OperatorCreationException e) {
       throw new IllegalArgumentException("cannot verify signatures with the CA public key", e);
     }

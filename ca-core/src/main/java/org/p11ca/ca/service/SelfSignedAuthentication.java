@@ -10,8 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.p11ca.ca.audit.AuditEvent;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.audit.Outcome;
@@ -22,6 +20,7 @@ import org.p11ca.ca.cmc.PkiData;
 import org.p11ca.ca.cmc.SignatureCheck;
 import org.p11ca.ca.cmc.SignerIdentifier;
 import org.p11ca.ca.cmc.TaggedRequest;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.profile.Profile;
@@ -47,7 +46,6 @@ final class SelfSignedAuthentication {
 
   /** Dogtag authenticates self-signed requests with the same manager as user-signed ones. */
   static final String AUTH_MANAGER = SignerAuthentication.USER_SIGNED_AUTH;
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private final SharedSecretStore secrets;
   private final SharedSecretVault vault;
@@ -189,7 +187,7 @@ final class SelfSignedAuthentication {
   private static Verdict verify(CmcSignature signature, SubjectPublicKeyInfo keyInfo) {
     PublicKey key;
     try {
-      key = new JcaPEMKeyConverter().setProvider(BC).getPublicKey(keyInfo);
+      key = SignatureVerifiers.publicKey(keyInfo);
     } catch (IOException | RuntimeException e) {
       return Verdict.refuse(FailInfo.BAD_ALG, "the requested public key (" + keyInfo.getAlgorithm().getAlgorithm()
           + ") cannot be read");

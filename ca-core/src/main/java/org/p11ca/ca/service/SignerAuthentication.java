@@ -9,8 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.audit.AuditEvent;
 import org.p11ca.ca.audit.AuditLog;
@@ -19,6 +17,7 @@ import org.p11ca.ca.cmc.CmcRequest;
 import org.p11ca.ca.cmc.CmcSignature;
 import org.p11ca.ca.cmc.SignatureCheck;
 import org.p11ca.ca.cmc.SignerIdentifier;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.proof.SignerCertificateCheck;
@@ -39,7 +38,6 @@ final class SignerAuthentication {
   static final String AGENT_AUTH = "CMCAuth";
   static final String TLS_AGENT_AUTH = "TLSClientCertAuth";
   static final String REQUEST_TYPE = "enrollment";
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private final X509CertificateHolder caCertificate;
   private final SignerCertificateCheck certificateCheck;
@@ -138,7 +136,7 @@ final class SignerAuthentication {
   private static Verdict signatureVerdict(CmcSignature signature, X509CertificateHolder cert) {
     PublicKey key;
     try {
-      key = new JcaPEMKeyConverter().setProvider(BC).getPublicKey(cert.getSubjectPublicKeyInfo());
+      key = SignatureVerifiers.publicKey(cert.getSubjectPublicKeyInfo());
     } catch (IOException | RuntimeException e) {
       return Verdict.refuse(FailInfo.BAD_ALG, "the signer certificate's public key ("
           + cert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm() + ") cannot be read");

@@ -221,6 +221,49 @@ class CertificateIssuerTest {
   }
 
   @Test
+  void rsaModulusWithASmallFactorIsRefused() {
+    BigInteger prime = BigInteger.probablePrime(2040, new SecureRandom());
+    SubjectPublicKeyInfo weak = SubjectKeys.rsa(prime.multiply(BigInteger.valueOf(751)), BigInteger.valueOf(65537));
+    CaException e = assertThrows(CaException.class, () -> issuer().issue(
+        request(profile("caFullCMCUserSignedCert"), SIGNER, weak)));
+    assertEquals(FailInfo.BAD_REQUEST, e.failInfo());
+    assertEquals("RSA modulus has a prime factor smaller than 752 (CA/Browser Forum Baseline Requirements 6.1.6)",
+        e.detail());
+  }
+
+  @Test
+  void rsaModulusWhoseSmallestFactorIs757IsAccepted() {
+    // 757 is the first prime the Baseline Requirements' "no factors smaller than 752" lets through.
+    BigInteger prime = BigInteger.probablePrime(2040, new SecureRandom());
+    SubjectPublicKeyInfo key = SubjectKeys.rsa(prime.multiply(BigInteger.valueOf(757)), BigInteger.valueOf(65537));
+    assertEquals(key, issuer().issue(request(profile("caFullCMCUserSignedCert"), SIGNER, key)).cert()
+        .getSubjectPublicKeyInfo());
+  }
+
+  @Test
+  void evenRsaModulusOrExponentIsRefused() {
+    BigInteger modulus = rsaModulus(rsa2048);
+    CaException evenModulus = assertThrows(CaException.class, () -> issuer().issue(request(
+        profile("caFullCMCUserSignedCert"), SIGNER, SubjectKeys.rsa(modulus.flipBit(0), BigInteger.valueOf(65537)))));
+    assertEquals("RSA modulus is even", evenModulus.detail());
+    CaException evenExponent = assertThrows(CaException.class, () -> issuer().issue(request(
+        profile("caFullCMCUserSignedCert"), SIGNER, SubjectKeys.rsa(modulus, BigInteger.valueOf(65536)))));
+    assertEquals(FailInfo.BAD_REQUEST, evenExponent.failInfo());
+    assertEquals("RSA public exponent 65536 is not an odd number of at least 3", evenExponent.detail());
+    CaException one = assertThrows(CaException.class, () -> issuer().issue(request(
+        profile("caFullCMCUserSignedCert"), SIGNER, SubjectKeys.rsa(modulus, BigInteger.ONE))));
+    assertEquals("RSA public exponent 1 is not an odd number of at least 3", one.detail());
+  }
+
+  private static BigInteger rsaModulus(SubjectPublicKeyInfo key) {
+    try {
+      return org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(key.parsePublicKey()).getModulus();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void p521KeyIsRefusedAsBadAlg() {
     CaException e = assertThrows(CaException.class, () -> issuer().issue(
         request(profile("caFullCMCUserSignedCert"), SIGNER, SubjectKeys.ec("secp521r1"))));
