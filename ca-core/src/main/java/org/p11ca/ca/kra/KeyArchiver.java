@@ -1,18 +1,19 @@
 package org.p11ca.ca.kra;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.operator.ContentVerifier;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.hsm.HsmException;
@@ -138,17 +139,20 @@ public final class KeyArchiver {
     // token and verified with the requested public key.
     byte[] nonce = token.generateRandom(32);
     byte[] signature = token.sign(privateKey, SignatureAlgorithm.ECDSA_SHA256, nonce);
+    boolean matches;
     try {
-      PublicKey requested = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(encoded(requestedKey)));
-      Signature v = Signature.getInstance("SHA256withECDSA");
-      v.initVerify(requested);
-      v.update(nonce);
-      if (!v.verify(signature)) {
-        throw new CaException(FailInfo.BAD_REQUEST, "the archived private key does not match the request's public"
-            + " key");
+      ContentVerifier v = SignatureVerifiers.of(requestedKey)
+          .get(new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256));
+      try (OutputStream out = v.getOutputStream()) {
+        out.write(nonce);
       }
-    } catch (GeneralSecurityException e) {
+      matches = v.verify(signature);
+    } catch (OperatorCreationException | IOException | RuntimeException e) {
       throw new CaException(FailInfo.BAD_REQUEST, "the request's EC public key cannot be read: " + e.getMessage(), e);
+    }
+    if (!matches) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the archived private key does not match the request's public"
+          + " key");
     }
   }
 

@@ -5,13 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.crmf.AttributeTypeAndValue;
+import org.bouncycastle.asn1.crmf.CRMFObjectIdentifiers;
 import org.bouncycastle.asn1.crmf.CertReqMessages;
 import org.bouncycastle.asn1.crmf.CertReqMsg;
+import org.bouncycastle.asn1.crmf.CertRequest;
+import org.bouncycastle.asn1.crmf.CertTemplate;
+import org.bouncycastle.asn1.crmf.CertTemplateBuilder;
+import org.bouncycastle.asn1.crmf.Controls;
+import org.bouncycastle.asn1.crmf.EncryptedKey;
+import org.bouncycastle.asn1.crmf.EncryptedValue;
+import org.bouncycastle.asn1.crmf.PKIArchiveOptions;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +135,48 @@ class KeyArchiverDogtagTest {
     CertReqMsg carol = fixture("carol_archival_kwpad_rsa2048");
     CaException e = assertThrows(CaException.class, () -> pkcs1().archive(ArchiveOptions.of(carol).orElseThrow(),
         requestedKey(fixture("alice_popnone_rsa2048"))));
+    assertEquals(FailInfo.BAD_REQUEST, e.failInfo());
+    assertTrue(e.detail().contains("does not match the request's public key"), e.detail());
+    assertNoSessionObjects();
+  }
+
+  /**
+   * PKIArchiveOptions for a software key, as CRMFPopClient builds them: the PKCS#8 key under RFC 5649 with an AES
+   * session key that is RSA-encrypted (PKCS#1) to the transport key.
+   */
+  static ArchiveOptions archiveOptions(KeyPair key) throws Exception {
+    KeyGenerator g = KeyGenerator.getInstance("AES");
+    g.init(128);
+    SecretKey session = g.generateKey();
+    Cipher kwp = Cipher.getInstance("AES/KWP/NoPadding");
+    kwp.init(Cipher.WRAP_MODE, session);
+    Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    rsa.init(Cipher.ENCRYPT_MODE, token.publicKey(transport));
+    EncryptedValue value = new EncryptedValue(null, new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes128_wrap_pad),
+        new DERBitString(rsa.doFinal(session.getEncoded())), null, null, new DERBitString(kwp.wrap(key.getPrivate())));
+    Controls controls = new Controls(new AttributeTypeAndValue(CRMFObjectIdentifiers.id_regCtrl_pkiArchiveOptions,
+        new PKIArchiveOptions(new EncryptedKey(value))));
+    CertTemplate template = new CertTemplateBuilder()
+        .setPublicKey(SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded())).build();
+    return ArchiveOptions.of(new CertReqMsg(new CertRequest(1, template, controls), null, null)).orElseThrow();
+  }
+
+  static KeyPair p256() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
+  /** An EC key carries no public point on the token: it is matched by a signature over a nonce, checked in software. */
+  @Test
+  void ecKey_isArchived_whenItSignsForTheRequestedKey_andRefusedOtherwise() throws Exception {
+    KeyPair key = p256();
+    SubjectPublicKeyInfo requested = SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded());
+    ArchivedKey archived = pkcs1().archive(archiveOptions(key), requested);
+    assertEquals(requested, archived.publicKey());
+    assertNoSessionObjects();
+    SubjectPublicKeyInfo other = SubjectPublicKeyInfo.getInstance(p256().getPublic().getEncoded());
+    CaException e = assertThrows(CaException.class, () -> pkcs1().archive(archiveOptions(key), other));
     assertEquals(FailInfo.BAD_REQUEST, e.failInfo());
     assertTrue(e.detail().contains("does not match the request's public key"), e.detail());
     assertNoSessionObjects();
