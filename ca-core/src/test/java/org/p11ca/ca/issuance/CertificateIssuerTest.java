@@ -222,13 +222,17 @@ class CertificateIssuerTest {
 
   @Test
   void rsaModulusWithASmallFactorIsRefused() {
-    BigInteger prime = BigInteger.probablePrime(2040, new SecureRandom());
-    SubjectPublicKeyInfo weak = SubjectKeys.rsa(prime.multiply(BigInteger.valueOf(751)), BigInteger.valueOf(65537));
-    CaException e = assertThrows(CaException.class, () -> issuer().issue(
-        request(profile("caFullCMCUserSignedCert"), SIGNER, weak)));
-    assertEquals(FailInfo.BAD_REQUEST, e.failInfo());
-    assertEquals("RSA modulus has a prime factor smaller than 752 (CA/Browser Forum Baseline Requirements 6.1.6)",
-        e.detail());
+    BigInteger prime = BigInteger.probablePrime(2048, new SecureRandom());
+    // The first and last of the primes below 752, and one from the middle of the table.
+    for (int factor : new int[] {3, 379, 751}) {
+      SubjectPublicKeyInfo weak = SubjectKeys.rsa(prime.multiply(BigInteger.valueOf(factor)),
+          BigInteger.valueOf(65537));
+      CaException e = assertThrows(CaException.class, () -> issuer().issue(
+          request(profile("caFullCMCUserSignedCert"), SIGNER, weak)));
+      assertEquals(FailInfo.BAD_REQUEST, e.failInfo());
+      assertEquals("RSA modulus has a prime factor smaller than 752 (CA/Browser Forum Baseline Requirements 6.1.6)",
+          e.detail(), "factor " + factor);
+    }
   }
 
   @Test
