@@ -13,6 +13,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
@@ -21,6 +22,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -50,13 +53,13 @@ class SignatureVerifiersTest {
   static PKCS10CertificationRequest tampered(PKCS10CertificationRequest csr) {
     byte[] signature = csr.getSignature();
     signature[signature.length / 2] ^= 0x01;
-    return new PKCS10CertificationRequest(new CertificationRequest(csr.toASN1Structure().getCertificationRequestInfo(),
-        csr.getSignatureAlgorithm(), new DERBitString(signature)));
+    return withSignature(csr, signature);
   }
 
   @Test
   void rsaSignaturesVerifyAndTamperedOnesDoNot() throws Exception {
-    for (String algorithm : new String[] {"SHA256withRSA", "SHA384withRSA", "SHA256withRSAandMGF1"}) {
+    for (String algorithm : new String[] {"SHA1withRSA", "SHA224withRSA", "SHA256withRSA", "SHA384withRSA",
+        "SHA512withRSA", "SHA256withRSAandMGF1"}) {
       PKCS10CertificationRequest csr = csr(rsa, algorithm);
       SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
       assertTrue(csr.isSignatureValid(SignatureVerifiers.of(key)), algorithm);
@@ -71,6 +74,38 @@ class SignatureVerifiersTest {
     assertTrue(csr.isSignatureValid(SignatureVerifiers.of(csr.getSubjectPublicKeyInfo())));
     assertTrue(csr.isSignatureValid(SignatureVerifiers.of(p256.getPublic())));
     assertFalse(tampered(csr).isSignatureValid(SignatureVerifiers.of(csr.getSubjectPublicKeyInfo())));
+  }
+
+  static PKCS10CertificationRequest withSignature(PKCS10CertificationRequest csr, byte[] signature) {
+    return new PKCS10CertificationRequest(new CertificationRequest(csr.toASN1Structure().getCertificationRequestInfo(),
+        csr.getSignatureAlgorithm(), new DERBitString(signature)));
+  }
+
+  /**
+   * Signatures the provider cannot even process do not verify, like any bad signature: not an exception that
+   * Bouncy Castle's PKCS#10 and CRMF checks would pass up unchanged.
+   */
+  @Test
+  void signaturesTheProviderCannotProcessDoNotVerify() throws Exception {
+    PKCS10CertificationRequest rsaCsr = csr(rsa, "SHA256withRSA");
+    byte[] shortened = Arrays.copyOf(rsaCsr.getSignature(), rsaCsr.getSignature().length - 1);
+    assertFalse(withSignature(rsaCsr, shortened).isSignatureValid(SignatureVerifiers.of(rsa.getPublic())));
+    assertFalse(withSignature(rsaCsr, shortened)
+        .isSignatureValid(SignatureVerifiers.of(rsaCsr.getSubjectPublicKeyInfo())));
+    PKCS10CertificationRequest ecCsr = csr(p256, "SHA256withECDSA");
+    byte[] notDer = {0x30, 0x03, 0x02, 0x01};
+    assertFalse(withSignature(ecCsr, notDer).isSignatureValid(SignatureVerifiers.of(ecCsr.getSubjectPublicKeyInfo())));
+    PKCS10CertificationRequest pssCsr = csr(rsa, "SHA256withRSAandMGF1");
+    assertFalse(withSignature(pssCsr, new byte[300]).isSignatureValid(SignatureVerifiers.of(rsa.getPublic())));
+  }
+
+  @Test
+  void anRsaKeyHasNoVerifierForAnotherKeyTypesAlgorithm() throws Exception {
+    AlgorithmIdentifier ecdsa = new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
+    OperatorCreationException e = assertThrows(OperatorCreationException.class,
+        () -> SignatureVerifiers.of(rsa.getPublic()).get(ecdsa));
+    assertTrue(e.getMessage().startsWith("cannot verify signatures of algorithm 1.2.840.10045.4.3.2 with an RSA key"),
+        e.getMessage());
   }
 
   @Test

@@ -223,6 +223,31 @@ class CmcServiceTest {
         FailInfo.POP_FAILED, "POP signature does not verify");
   }
 
+  /**
+   * A POP signature made by a key of another size is the wrong length for the requested key's modulus: the
+   * verifier cannot even process it, and that is a failed POP like any other, not an internal error.
+   */
+  @Test
+  void popSignatureOfTheWrongLengthIsPopFailed() throws Exception {
+    Subscriber requested = Subscriber.rsa(2048);
+    int from = ca.auditLines();
+    assertFailure(submit(CmcEndpoint.USER_SIGNED_FULL,
+        userSigned(requested.crmf(BOB, Subscriber.rsa(1024).keys.getPrivate()), bobKey, bobCert), Optional.empty()),
+        FailInfo.POP_FAILED, "POP signature does not verify");
+    assertTrue(ca.eventsSince(from).contains("AUTH_SUCCESS"), ca.eventsSince(from).toString());
+    assertTrue(ca.auditText().lines().reduce((a, b) -> b).orElseThrow().contains("[Outcome=Failure]"));
+  }
+
+  @Test
+  void pkcs10SignatureOfTheWrongLengthIsPopFailed() throws Exception {
+    Subscriber requested = Subscriber.rsa(2048);
+    org.bouncycastle.pkcs.PKCS10CertificationRequest csr = new org.bouncycastle.pkcs.jcajce
+        .JcaPKCS10CertificationRequestBuilder(new org.bouncycastle.asn1.x500.X500Name("UID=frank,O=Example"),
+            requested.keys.getPublic()).build(Subscriber.signer(Subscriber.rsa(1024).keys.getPrivate()));
+    assertFailure(submit(CmcEndpoint.FULL, userSigned(csr, agentKey, agentCert), Optional.empty()),
+        FailInfo.POP_FAILED, "CSR signature does not verify");
+  }
+
   @Test
   void missingPopIsPopRequired() throws Exception {
     Subscriber requested = Subscriber.rsa(2048);
