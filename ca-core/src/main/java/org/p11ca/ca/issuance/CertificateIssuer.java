@@ -91,10 +91,22 @@ public final class CertificateIssuer {
    * for a caller that stores more with the serial in the same transactions (the request row, its status).
    */
   public IssuedCertificate issue(ApprovedRequest request, SerialReservation recording) {
+    return issue(check(request), recording);
+  }
+
+  /**
+   * Signs the certificate {@link #check} prepared, recording through {@code recording}: what is signed is exactly
+   * what was checked, and the profile's work (the key checks among it) is not done twice.
+   *
+   * @throws IllegalArgumentException when {@code checked} came from another issuer
+   */
+  public IssuedCertificate issue(Checked checked, SerialReservation recording) {
     Objects.requireNonNull(recording);
-    CertificateDraft draft = CertificateDraft.prepare(request, ca, clock.instant());
+    if (checked.issuer != this) {
+      throw new IllegalArgumentException("the request was checked by another CertificateIssuer");
+    }
     TokenContentSigner signer = new TokenContentSigner(token, caKey, algorithm);
-    Reserved reserved = reserveSerial(draft, signer, recording);
+    Reserved reserved = reserveSerial(checked.draft, signer, recording);
     X509CertificateHolder cert = sign(reserved.tbs(), signer);
     requireValidSignature(cert);
     recording.issued(reserved.serial(), cert);
@@ -103,12 +115,29 @@ public final class CertificateIssuer {
 
   /**
    * Checks {@code request} against the profile and the CA exactly as {@link #issue} will (key constraints, subject
-   * policy, extensions, CA validity), without reserving or signing anything.
+   * policy, extensions, CA validity), without reserving or signing anything; the certificate's validity starts now.
    *
    * @throws CaException as {@link #issue} does for a request that breaks the profile
    */
-  public void check(ApprovedRequest request) {
-    CertificateDraft.prepare(request, ca, clock.instant());
+  public Checked check(ApprovedRequest request) {
+    return new Checked(this, request, CertificateDraft.prepare(request, ca, clock.instant()));
+  }
+
+  /** A request that passed {@link #check}: the certificate to sign but for its serial, for this issuer only. */
+  public static final class Checked {
+    private final CertificateIssuer issuer;
+    private final ApprovedRequest request;
+    private final CertificateDraft draft;
+
+    private Checked(CertificateIssuer issuer, ApprovedRequest request, CertificateDraft draft) {
+      this.issuer = issuer;
+      this.request = request;
+      this.draft = draft;
+    }
+
+    public ApprovedRequest request() {
+      return request;
+    }
   }
 
   private record Reserved(BigInteger serial, TBSCertificate tbs) {

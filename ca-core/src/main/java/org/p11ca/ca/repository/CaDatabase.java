@@ -47,12 +47,11 @@ public final class CaDatabase implements AutoCloseable {
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
   /** Units of work per commit, at most: bounds one transaction's size (and the WAL growth of one commit). */
-  private static final int MAX_BATCH = 64;
+  static final int MAX_BATCH = 64;
 
   private final HikariDataSource pool;
   /** Guards {@link #waiting} and {@link #committing}; never held while SQL runs. */
   private final ReentrantLock queue = new ReentrantLock();
-  private final Condition batchCommitted = queue.newCondition();
   private final ArrayDeque<PendingWrite<?>> waiting = new ArrayDeque<>();
   /** True while a leader runs a batch: at most one transaction writes at a time, as SQLite allows. */
   private boolean committing;
@@ -167,13 +166,16 @@ public final class CaDatabase implements AutoCloseable {
     if (Boolean.TRUE.equals(insideWrite.get())) {
       throw new IllegalStateException(what + ": a write cannot run inside another write's work");
     }
-    PendingWrite<T> pending = new PendingWrite<>(Objects.requireNonNull(durability), what, work);
+    PendingWrite<T> pending = new PendingWrite<>(Objects.requireNonNull(durability), what, work,
+        queue.newCondition());
     queue.lock();
     try {
       waiting.add(pending);
       while (!pending.done) {
         if (committing) {
-          batchCommitted.awaitUninterruptibly();
+          // Woken when its batch is done, or when it is first in line to lead the next one: a thread whose work
+          // the next leader will take anyway is not woken only to wait again.
+          pending.wake.awaitUninterruptibly();
           continue;
         }
         committing = true;
@@ -187,9 +189,15 @@ public final class CaDatabase implements AutoCloseable {
         } finally {
           queue.lock();
           // Published under the lock, so a waiter that sees done also sees the outcome.
-          batch.forEach(w -> w.done = true);
+          batch.forEach(w -> {
+            w.done = true;
+            w.wake.signal();
+          });
           committing = false;
-          batchCommitted.signalAll();
+          PendingWrite<?> nextLeader = waiting.peek();
+          if (nextLeader != null) {
+            nextLeader.wake.signal();
+          }
         }
       }
     } finally {
@@ -203,16 +211,19 @@ public final class CaDatabase implements AutoCloseable {
     final Durability durability;
     final String what;
     final SqlWork<T> work;
+    /** Signalled (under the queue lock) when this work is done or its thread should lead the next batch. */
+    final Condition wake;
     boolean done;
     /** Set only after the commit that holds this work's changes returned. */
     boolean committed;
     T value;
     RuntimeException failure;
 
-    PendingWrite(Durability durability, String what, SqlWork<T> work) {
+    PendingWrite(Durability durability, String what, SqlWork<T> work, Condition wake) {
       this.durability = durability;
       this.what = what;
       this.work = work;
+      this.wake = wake;
     }
 
     void run(Connection c) throws SQLException {

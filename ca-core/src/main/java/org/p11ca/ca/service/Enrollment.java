@@ -100,7 +100,7 @@ final class Enrollment {
     // write (REJECTED), an approved one with its serial reservation (RequestReservation). Only a challenged one
     // needs its row first, because the challenge is bound to its id.
     Optional<RequestRecord> challenged = Optional.empty();
-    ApprovedRequest approved;
+    CertificateIssuer.Checked approved;
     Optional<ChallengeSent> challenge = Optional.empty();
     Optional<ArchivedKey> archived = Optional.empty();
     try {
@@ -130,7 +130,7 @@ final class Enrollment {
           profile.id(), recordedSubject, Optional.of(e.detail())));
       return failed(request, e);
     }
-    String issuedSubject = DistinguishedNames.rfc4514(approved.subject());
+    String issuedSubject = DistinguishedNames.rfc4514(approved.request().subject());
     if (challenge.isPresent()) {
       audit.append(new AuditEvent.ProfileCertRequest(requester.subjectId(), Outcome.SUCCESS, challenged.get().id(),
           profile.id(), issuedSubject, Optional.empty()));
@@ -165,7 +165,7 @@ final class Enrollment {
    * the request as stored and issue. PROFILE_CERT_REQUEST was logged in round 1, so only the outcome is logged.
    */
   Result issueChallenged(RequestRecord record, TaggedRequest request, Profile profile, Requester requester) {
-    ApprovedRequest approved;
+    CertificateIssuer.Checked approved;
     try {
       approved = approve(Optional.of(record.id()), profile, requester, RequestedCertificate.of(request), request);
     } catch (CaException e) {
@@ -209,14 +209,13 @@ final class Enrollment {
     return failed(request, reason);
   }
 
-  private ApprovedRequest approve(Optional<Long> requestId, Profile profile, Requester requester,
+  private CertificateIssuer.Checked approve(Optional<Long> requestId, Profile profile, Requester requester,
       RequestedCertificate wanted, TaggedRequest request) {
     X500Name subject = issuedSubject(profile, requester, wanted, request);
     profile.renewal().ifPresent(rules -> checkRenewal(rules, profile, requester, wanted));
     ApprovedRequest approved = new ApprovedRequest(profile, subject, wanted.publicKey(), wanted.extensions(),
         requestId);
-    issuer.check(approved);
-    return approved;
+    return issuer.check(approved);
   }
 
   /**
@@ -274,7 +273,7 @@ final class Enrollment {
    *
    * @throws NoRequestRecorded when issuance failed before the reservation recorded the request
    */
-  private Result issue(RequestReservation reservation, TaggedRequest request, ApprovedRequest approved,
+  private Result issue(RequestReservation reservation, TaggedRequest request, CertificateIssuer.Checked approved,
       Requester requester, boolean keyArchived) {
     IssuedCertificate issued;
     try {

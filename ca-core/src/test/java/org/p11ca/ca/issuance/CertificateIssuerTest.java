@@ -133,6 +133,43 @@ class CertificateIssuerTest {
   }
 
   @Test
+  void aCheckedRequestIsIssuedAsCheckedEvenWhenTheClockHasMoved() {
+    Instant[] now = {NOW};
+    Clock moving = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    CertificateIssuer issuer = new CertificateIssuer(ca.token, ca.key, ca.algorithm, caCert,
+        new InMemorySerialReservation(), moving);
+    CertificateIssuer.Checked checked = issuer.check(userSigned());
+    now[0] = NOW.plus(Duration.ofMinutes(5));
+    X509CertificateHolder cert = issuer.issue(checked, new InMemorySerialReservation()).cert();
+    assertEquals(Instant.parse("2026-01-15T10:00:00Z"), cert.getNotBefore().toInstant());
+    assertEquals(SIGNER, cert.getSubject());
+    assertEquals(userSigned().profile(), checked.request().profile());
+  }
+
+  @Test
+  void aRequestCheckedByAnotherIssuerIsNotSigned() {
+    CertificateIssuer.Checked checkedElsewhere = issuer().check(userSigned());
+    InMemorySerialReservation reservation = new InMemorySerialReservation();
+    assertThrows(IllegalArgumentException.class, () -> issuer().issue(checkedElsewhere, reservation));
+    assertEquals(0, reservation.attempts());
+  }
+
+  @Test
   void notAfterIsClampedToTheCaCertificatesNotAfter() {
     // caFullCMCUserSignedCert asks for 180 days; the CA certificate ends about 45 days after NOW.
     assertEquals(CA_END, issuer().issue(userSigned()).cert().getNotAfter().toInstant());

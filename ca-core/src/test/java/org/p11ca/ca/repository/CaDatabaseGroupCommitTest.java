@@ -58,15 +58,7 @@ class CaDatabaseGroupCommitTest {
   @Test
   void write_concurrentWritersWhileACommitRuns_shareOneTransactionOnOneThread() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch leading = new CountDownLatch(1);
-    Future<?> blocker = threads.submit(() -> db.write("blocker", c -> {
-      insert(c, "blocker");
-      leading.countDown();
-      await(release);
-      return null;
-    }));
-    // The blocker must be the batch that runs first; otherwise a later writer could lead a batch of its own.
-    await(leading);
+    Future<?> blocker = leadingBlocker(CaDatabase.Durability.SYNCED, release, "blocker");
     Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
     List<Future<String>> waiting = new ArrayList<>();
     for (String name : List.of("a", "b", "c")) {
@@ -87,6 +79,33 @@ class CaDatabaseGroupCommitTest {
   }
 
   @Test
+  void write_moreWaitingThanOneBatchHolds_theRestLeadTheNextBatchAndAllCommit() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Future<?> blocker = leadingBlocker(CaDatabase.Durability.SYNCED, release, "blocker");
+    int writers = CaDatabase.MAX_BATCH + 10;
+    Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+    List<Future<String>> waiting = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      String name = String.format("w%03d", i);
+      waiting.add(threads.submit(() -> db.write("insert " + name, c -> {
+        ranOn.add(Thread.currentThread());
+        insert(c, name);
+        return name;
+      })));
+      // One at a time, so the queue's order is the loop's.
+      awaitQueued(i + 1);
+    }
+    release.countDown();
+    blocker.get(10, TimeUnit.SECONDS);
+    for (Future<String> w : waiting) {
+      w.get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(2, ranOn.size(), "a full batch on the first waiter's thread, the rest on the first left over");
+    assertEquals(writers + 1, names().size());
+    assertEquals(0, db.queuedWrites());
+  }
+
+  @Test
   void write_deferredAlone_commitsWithoutSyncingTheWal_andEveryLaterTransactionSeesIt() {
     String level = db.write(CaDatabase.Durability.DEFERRED, "insert d", c -> {
       insert(c, "d");
@@ -101,13 +120,7 @@ class CaDatabaseGroupCommitTest {
   @Test
   void write_deferredSharingABatchWithASyncedWrite_isSyncedWithIt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch leading = new CountDownLatch(1);
-    Future<?> blocker = threads.submit(() -> db.write(CaDatabase.Durability.DEFERRED, "blocker", c -> {
-      leading.countDown();
-      await(release);
-      return null;
-    }));
-    await(leading);
+    Future<?> blocker = leadingBlocker(CaDatabase.Durability.DEFERRED, release);
     Future<String> deferred = threads.submit(() -> db.write(CaDatabase.Durability.DEFERRED, "insert a", c -> {
       insert(c, "a");
       return synchronousLevel(c);
@@ -135,13 +148,7 @@ class CaDatabaseGroupCommitTest {
   @Test
   void write_oneWorkOfABatchThrows_othersCommitAndOnlyItFails() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch leading = new CountDownLatch(1);
-    Future<?> blocker = threads.submit(() -> db.write("blocker", c -> {
-      leading.countDown();
-      await(release);
-      return null;
-    }));
-    await(leading);
+    Future<?> blocker = leadingBlocker(CaDatabase.Durability.SYNCED, release);
     Future<String> first = threads.submit(() -> db.write("insert a", c -> {
       insert(c, "a");
       return "a";
@@ -172,13 +179,7 @@ class CaDatabaseGroupCommitTest {
   void write_workRollsBackAfterUniqueViolation_undoesOnlyItsOwnChanges() throws Exception {
     db.write("insert taken", c -> insert(c, "taken"));
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch leading = new CountDownLatch(1);
-    Future<?> blocker = threads.submit(() -> db.write("blocker", c -> {
-      leading.countDown();
-      await(release);
-      return null;
-    }));
-    await(leading);
+    Future<?> blocker = leadingBlocker(CaDatabase.Durability.SYNCED, release);
     Future<Boolean> duplicate = threads.submit(() -> db.write("insert own, then a duplicate", c -> {
       insert(c, "own");
       try {
@@ -243,6 +244,24 @@ class CaDatabaseGroupCommitTest {
         return out;
       }
     });
+  }
+
+  /**
+   * A write that inserts {@code inserts} and holds its batch's transaction open until {@code release}; returns once
+   * it runs, so it is the batch that runs first (otherwise a later writer could lead a batch of its own).
+   */
+  private Future<?> leadingBlocker(CaDatabase.Durability durability, CountDownLatch release, String... inserts) {
+    CountDownLatch leading = new CountDownLatch(1);
+    Future<?> blocker = threads.submit(() -> db.write(durability, "blocker", c -> {
+      for (String name : inserts) {
+        insert(c, name);
+      }
+      leading.countDown();
+      await(release);
+      return null;
+    }));
+    await(leading);
+    return blocker;
   }
 
   private void awaitQueued(int n) throws InterruptedException {
