@@ -7,7 +7,7 @@
 #       vs a session object. Defaults (1 s x 3 repeats, 0.5 s warm-up) take about 3 minutes.
 #
 #   scripts/bench.sh cmc [--ca-key rsa2048|p256] [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8,32]
-#                        [--sessions N] [--subscriber-keys renewed|fresh]
+#                        [--sessions N] [--subscriber-keys renewed|fresh] [--transport https|in-process]
 #       end-to-end CMC issuance over HTTPS against the real server (its composition root, in a JVM of its own, on a
 #       fresh SoftHSM2 token and data directory in a temporary directory), at each concurrency, interleaved in one
 #       run with the raw token sign rate (same CA key, same token, as many threads as the server's token sessions).
@@ -15,6 +15,8 @@
 #       Defaults (3 s x 3 repeats, 10 s warm-up per trial: the server JIT-compiles for its first ~20 s of load)
 #       take about 4 minutes per CA key type. Each identity renews its one subscriber key by default; with
 #       --subscriber-keys fresh every request brings an RSA-2048 key no other request had, as real subscribers do.
+#       --transport in-process calls the CA facade (CmcService) in the bench's own JVM instead, on the same token,
+#       profiles and kind of database and audit log: what issuance costs without HTTP, TLS and the loopback network.
 #
 #   scripts/bench.sh kra [--seconds S] [--repeats R] [--warmup S] [--threads 1,2] [--backend iaik|sun]
 #       KRA key archival (KeyArchiver.archive: session-key unwrap, private-key unwrap, public-key match, storage
@@ -65,6 +67,8 @@ usage: scripts/bench.sh <benchmark> [options]
                  request brings a key the CA has not seen)
                  --settle S (default 300: load the server first until its JIT compilers use under 2% of its
                  CPU, for at most S seconds; 0 skips)
+                 --transport https|in-process (default https; in-process: the CA facade in the bench's JVM,
+                 no HTTP, TLS or loopback network)
   kra   KRA key archival per second vs the raw token unwrap it is made of, and the database save, per thread count
         options: --seconds S (default 2)  --repeats R (default 3)  --warmup S (default 1)  --threads LIST (default 1,2)
                  --backend iaik|sun (default iaik)

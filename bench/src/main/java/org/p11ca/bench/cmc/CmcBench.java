@@ -18,12 +18,15 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.p11ca.bench.hsm.BenchToken;
 import org.p11ca.bench.hsm.HsmBench;
 import org.p11ca.bench.measure.FsyncProbe;
 import org.p11ca.bench.measure.Measurement;
 import org.p11ca.bench.measure.ThroughputMeter;
+import org.p11ca.ca.profile.ProfileLoader;
+import org.p11ca.ca.profile.Profiles;
 import org.p11ca.ca.repository.CaDatabase;
 import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.HsmException;
@@ -87,9 +90,10 @@ public final class CmcBench {
     Path work = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().getParent().resolve("cmc-"
         + type.optionName());
     Path dataDir = work.resolve("data");
-    out.printf(Locale.ROOT, "# bench cmc: ca_key=%s transport=https concurrency=%s token_sessions=%d"
+    out.printf(Locale.ROOT, "# bench cmc: ca_key=%s transport=%s concurrency=%s token_sessions=%d"
         + " raw_threads=%d settle<=%.0fs warmup=%.1fs repeats=%s subscriber_keys=%s (median, min..max)%n",
-        type.optionName(), options.concurrencies(), options.sessions(), options.sessions(),
+        type.optionName(), options.transport().optionName(), options.concurrencies(), options.sessions(),
+        options.sessions(),
         options.settle().toMillis() / 1000.0, options.warmup().toMillis() / 1000.0, options.repeatsLabel(),
         options.subscriberKeys().optionName());
     int maxConcurrency = options.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -104,34 +108,25 @@ public final class CmcBench {
       Clock clock = Clock.systemUTC();
       try (Token token = Pkcs11Library.open(benchToken.config(Backend.IAIK, options.sessions()))) {
         BenchAuthority ca = BenchAuthority.create(token, type, clock);
+        Path profilesDir = writeProfiles(work);
+        Profiles profiles = ProfileLoader.load(profilesDir);
         List<BenchAuthority.Identity> identities;
-        try (ComposedCa composed = new ComposedCa(token, ca.caKey(), type, ca.caCertificate(), dataDir, clock)) {
+        long counted = 0;
+        try (ComposedCa composed = new ComposedCa(token, ca.caKey(), type, ca.caCertificate(), dataDir, profiles,
+            clock)) {
           identities = BenchAuthority.bootstrapIdentities(composed.service(), options.identities());
-        }
-        PreSignedRequests requests = new PreSignedRequests(identities, ca.caCertificate(), options.subscriberKeys());
-        Path config = writeServerConfig(work, dataDir, writeProfiles(work));
-        long counted;
-        try (ServerProcess server = ServerProcess.start(config, benchToken.userPin(), work.resolve("server.log"))) {
-          if (!ServerProcess.extraJavaOptions().isEmpty()) {
-            out.println("# NOT THE DEFAULT SERVER: its JVM runs with " + ServerProcess.JAVA_OPTIONS_VARIABLE + "="
-                + String.join(" ", ServerProcess.extraJavaOptions()));
+          if (options.transport() == CmcBenchOptions.Transport.IN_PROCESS) {
+            out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, %s, the CA facade (CmcService)"
+                + " in this JVM on the bench's token, database and audit log in %s, in %.1f s: no HTTP, TLS or"
+                + " loopback network%n", type.optionName(), identities.size(), subscriberKeysLabel(), dataDir,
+                (System.nanoTime() - setupStart) / 1e9);
+            counted = load(token, ca, identities, new CmcTransport.InProcess(composed.service()), () -> -1L,
+                () -> ProcStat.compilerCpuNanos(ProcessHandle.current().pid()), workers, maxConcurrency);
           }
-          String keys = options.subscriberKeys() == SubscriberKeys.FRESH
-              ? "a subscriber key per request that no other request has (--subscriber-keys fresh: RSA-2048 on"
-                  + " pairs of pooled primes, each pair once)"
-              : "one subscriber key each renewed again and again (profile " + PROFILE + " with"
-                  + " renewal.allowSameKeyRenewal: true: a fresh RSA key per request would cost the load generator"
-                  + " ~100 ms; --subscriber-keys fresh gives each request its own)";
-          out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, %s, server pid %d on"
-              + " 127.0.0.1:%d in %.1f s; server log %s%n", type.optionName(), identities.size(), keys, server.pid(),
-              server.port(), (System.nanoTime() - setupStart) / 1e9, work.resolve("server.log"));
-          CmcTransport transport = new CmcTransport.Https(server.port(),
-              KeepAliveHttps.trusting(BenchAuthority.jca(ca.caCertificate())));
-          IssuanceMeter meter = new IssuanceMeter(workers, new IssuedResponse(ca.caCertificate()), server::cpuNanos);
-          byte[] tbsSized = identities.get(0).certificate().toASN1Structure().getTBSCertificate().getEncoded();
-          counted = settle(meter, transport, requests, server::compilerCpuNanos);
-          counted += measure(new ThroughputMeter(workers, Math.max(maxConcurrency, options.sessions())),
-              () -> token.sign(ca.caKey(), type.algorithm(), tbsSized), meter, transport, requests);
+        }
+        if (options.transport() == CmcBenchOptions.Transport.HTTPS) {
+          counted = overHttps(work, dataDir, profilesDir, benchToken, token, ca, identities, setupStart, workers,
+              maxConcurrency);
         }
         printDurability(dataDir, identities.size(), counted);
       }
@@ -147,8 +142,49 @@ public final class CmcBench {
     }
   }
 
+  /** The real server in a JVM of its own, on the token and data directory set up here; the issuances counted. */
+  private long overHttps(Path work, Path dataDir, Path profilesDir, BenchToken benchToken, Token token,
+      BenchAuthority ca, List<BenchAuthority.Identity> identities, long setupStart, ExecutorService workers,
+      int maxConcurrency) throws IOException {
+    Path config = writeServerConfig(work, dataDir, profilesDir);
+    try (ServerProcess server = ServerProcess.start(config, benchToken.userPin(), work.resolve("server.log"))) {
+      if (!ServerProcess.extraJavaOptions().isEmpty()) {
+        out.println("# NOT THE DEFAULT SERVER: its JVM runs with " + ServerProcess.JAVA_OPTIONS_VARIABLE + "="
+            + String.join(" ", ServerProcess.extraJavaOptions()));
+      }
+      out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, %s, server pid %d on 127.0.0.1:%d"
+          + " in %.1f s; server log %s%n", options.caKey().optionName(), identities.size(), subscriberKeysLabel(),
+          server.pid(), server.port(), (System.nanoTime() - setupStart) / 1e9, work.resolve("server.log"));
+      CmcTransport transport = new CmcTransport.Https(server.port(),
+          KeepAliveHttps.trusting(BenchAuthority.jca(ca.caCertificate())));
+      return load(token, ca, identities, transport, server::cpuNanos, server::compilerCpuNanos, workers,
+          maxConcurrency);
+    }
+  }
+
+  /** Settles the CA, then measures every trial against it; returns the issuances counted. */
+  private long load(Token token, BenchAuthority ca, List<BenchAuthority.Identity> identities, CmcTransport transport,
+      LongSupplier serverCpuNanos, Supplier<Optional<Long>> compilerCpuNanos, ExecutorService workers,
+      int maxConcurrency) throws IOException {
+    PreSignedRequests requests = new PreSignedRequests(identities, ca.caCertificate(), options.subscriberKeys());
+    IssuanceMeter meter = new IssuanceMeter(workers, new IssuedResponse(ca.caCertificate()), serverCpuNanos);
+    byte[] tbsSized = identities.get(0).certificate().toASN1Structure().getTBSCertificate().getEncoded();
+    long counted = settle(meter, transport, requests, compilerCpuNanos);
+    return counted + measure(new ThroughputMeter(workers, Math.max(maxConcurrency, options.sessions())),
+        () -> token.sign(ca.caKey(), options.caKey().algorithm(), tbsSized), meter, transport, requests);
+  }
+
+  private String subscriberKeysLabel() {
+    return options.subscriberKeys() == SubscriberKeys.FRESH
+        ? "a subscriber key per request that no other request has (--subscriber-keys fresh: RSA-2048 on pairs of"
+            + " pooled primes, each pair once)"
+        : "one subscriber key each renewed again and again (profile " + PROFILE + " with"
+            + " renewal.allowSameKeyRenewal: true: a fresh RSA key per request would cost the load generator ~100 ms;"
+            + " --subscriber-keys fresh gives each request its own)";
+  }
+
   /**
-   * Loads the server in rounds of {@link #SETTLE_ROUND} at {@link #SETTLE_CONCURRENCY} until its JIT compiler
+   * Loads the CA in rounds of {@link #SETTLE_ROUND} at {@link #SETTLE_CONCURRENCY} until its JIT compiler
    * threads used under {@link #SETTLED_COMPILER_SHARE} of its CPU in a round, or {@code --settle} has passed: the
    * figures are then those of a CA that has been running, not of HotSpot still compiling it. Prints how it went;
    * returns the issuances counted.
@@ -159,7 +195,7 @@ public final class CmcBench {
       return 0;
     }
     if (compilerCpuNanos.get().isEmpty()) {
-      out.println("# settle: skipped, no /proc to read the server's compiler threads from");
+      out.println("# settle: skipped, no /proc to read the CA's compiler threads from");
       return 0;
     }
     long counted = 0;
@@ -178,7 +214,7 @@ public final class CmcBench {
       share = r.serverCpuNanos().filter(n -> n > 0).map(n -> (double) compiler / n).orElse(0.0);
       rounds++;
     }
-    out.printf(Locale.ROOT, "# settle: %d round%s of %ds at concurrency=%d; in the last, the server's JIT"
+    out.printf(Locale.ROOT, "# settle: %d round%s of %ds at concurrency=%d; in the last, the CA's JIT"
         + " compilers used %.1f%% of its CPU (%s %.0f%%)%n", rounds, rounds == 1 ? "" : "s", SETTLE_ROUND.toSeconds(),
         SETTLE_CONCURRENCY,
         100 * share, share < SETTLED_COMPILER_SHARE ? "settled: under" : "NOT SETTLED within --settle: still over",
@@ -252,8 +288,8 @@ public final class CmcBench {
   }
 
   /**
-   * After the server has stopped: every issuance the load generator counted must be an ISSUED row. The server
-   * answers only after the commit that holds the row (CaDatabase.write returns after it), so none may be missing.
+   * After the CA has closed: every issuance the load generator counted must be an ISSUED row. The CA answers only
+   * after the commit that holds the row (CaDatabase.write returns after it), so none may be missing.
    */
   private void printDurability(Path dataDir, int bootstrapped, long counted) {
     try (CaDatabase db = CaDatabase.openSqlite(dataDir)) {
@@ -264,10 +300,12 @@ public final class CmcBench {
           return rs.getLong(1);
         }
       });
-      // The server's own TLS certificate and the bootstrap's signer certificates are rows too.
-      long expectedAtLeast = counted + bootstrapped + 1;
+      // The bootstrap's signer certificates are rows too, and so is the server's own TLS certificate when there is
+      // a server.
+      int setupRows = bootstrapped + (options.transport() == CmcBenchOptions.Transport.HTTPS ? 1 : 0);
+      long expectedAtLeast = counted + setupRows;
       out.printf(Locale.ROOT, "db issued_rows=%d counted_issuances=%d bootstrap_and_tls=%d %s%n", rows, counted,
-          bootstrapped + 1, rows >= expectedAtLeast ? "ok" : "MISSING " + (expectedAtLeast - rows));
+          setupRows, rows >= expectedAtLeast ? "ok" : "MISSING " + (expectedAtLeast - rows));
     }
   }
 

@@ -16,14 +16,40 @@ import org.p11ca.bench.BenchOptions;
  *     measured with: the server runs at most that many token operations at once (WorkerThreads)
  * @param subscriberKeys whether each identity renews its one key (the default, comparable across runs) or every
  *     request brings a key the CA has not seen
- */
-/**
- * @param settle at most this long, before the warm-up, the server is loaded until its JIT compilers are quiet (a
- *     CA that has run for a while): C2 is still compiling for a couple of minutes, and its CPU is taken from the
- *     same two cores; zero skips it
+ * @param settle at most this long, before the warm-up, the CA is loaded until its JIT compilers are quiet (a CA
+ *     that has run for a while): C2 is still compiling for a couple of minutes, and its CPU is taken from the same
+ *     two cores; zero skips it
+ * @param transport how requests reach the CA: HTTPS to the real server in a JVM of its own (the default, what
+ *     subscribers see), or the CA facade called in the bench's own JVM, which tells what issuance costs without
+ *     HTTP, TLS and the loopback network
  */
 record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path library, CaKeyType caKey,
-    List<Integer> concurrencies, int sessions, int identities, Duration settle, SubscriberKeys subscriberKeys) {
+    List<Integer> concurrencies, int sessions, int identities, Duration settle, SubscriberKeys subscriberKeys,
+    Transport transport) {
+
+  /** {@code --transport}. */
+  enum Transport {
+    HTTPS("https"), IN_PROCESS("in-process");
+
+    private final String optionName;
+
+    Transport(String optionName) {
+      this.optionName = optionName;
+    }
+
+    String optionName() {
+      return optionName;
+    }
+
+    static Transport parse(String value) {
+      for (Transport t : values()) {
+        if (t.optionName.equals(value)) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException("--transport takes https or in-process, not '" + value + "'");
+    }
+  }
 
   static final List<Integer> DEFAULT_CONCURRENCIES = List.of(1, 2, 8, 32);
 
@@ -65,6 +91,7 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
     int identities = 8;
     Duration settle = Duration.ofMinutes(5);
     SubscriberKeys subscriberKeys = SubscriberKeys.RENEWED;
+    Transport transport = Transport.HTTPS;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -82,11 +109,12 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
         case "--identities" -> identities = integer(name, value);
         case "--settle" -> settle = seconds(name, value);
         case "--subscriber-keys" -> subscriberKeys = SubscriberKeys.parse(value);
+        case "--transport" -> transport = Transport.parse(value);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
     return new CmcBenchOptions(measurement, repeats, warmup, library, caKey, concurrencies, sessions, identities,
-        settle, subscriberKeys);
+        settle, subscriberKeys, transport);
   }
 
   String repeatsLabel() {

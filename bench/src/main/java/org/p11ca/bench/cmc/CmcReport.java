@@ -40,11 +40,15 @@ final class CmcReport {
     out.printf(Locale.ROOT, "raw ca_key=%s backend=iaik op=%s threads=%d ops_per_s=%.1f min=%.1f max=%.1f"
         + " repeats=%s%n", key, options.caKey().rawOperation(), options.sessions(), raw.median(), raw.min(),
         raw.max(), options.repeatsLabel());
+    boolean inProcess = options.transport() == CmcBenchOptions.Transport.IN_PROCESS;
     out.println("# cmc: issued_per_s counts only answers that are CMC SUCCESS with a certificate for the signer's"
         + " subject, the response and certificate signatures verified with the CA key (every answer, checked after"
-        + " the clock stopped); p50/p99 over all rounds; loadgen_cpu = this JVM's process CPU time while the clock"
-        + " ran (worker threads' TLS and HTTP, plus its GC/JIT), server_cpu = the server JVM's;"
-        + " *_cores = CPU time / wall time (the machine has " + cores + ")");
+        + " the clock stopped); p50/p99 over all rounds; " + (inProcess
+            ? "server_cpu = this JVM's process CPU time while the clock ran (the CA facade on the worker threads,"
+                + " the token, GC/JIT; the load generator's own few steps per request are in it, so loadgen_cpu is 0)"
+            : "loadgen_cpu = this JVM's process CPU time while the clock ran (worker threads' TLS and HTTP, plus its"
+                + " GC/JIT), server_cpu = the server JVM's")
+        + "; *_cores = CPU time / wall time (the machine has " + cores + ")");
     for (Map.Entry<Integer, List<IssuanceMeter.Round>> e : rounds.entrySet()) {
       List<IssuanceMeter.Round> rs = e.getValue();
       Measurement rate = new Measurement(rs.stream().map(IssuanceMeter.Round::issuedPerSecond).toList());
@@ -58,7 +62,7 @@ final class CmcReport {
           + " loadgen_cpu_ms_per_issue=%.3f loadgen_cpu_cores=%.2f server_cpu_ms_per_issue=%.3f"
           + " server_cpu_cores=%.2f subscriber_keys=%s repeats=%s%n",
           options.caKey().optionName(), transport, e.getKey(), rate.median(), rate.min(), rate.max(),
-          percentileMillis(latencies, 0.50), percentileMillis(latencies, 0.99), issued, e.getKey(),
+          percentileMillis(latencies, 0.50), percentileMillis(latencies, 0.99), issued, inProcess ? 0 : e.getKey(),
           loadCpu / 1e6 / Math.max(1, issued), loadCpu / 1e9 / seconds, serverCpu / 1e6 / Math.max(1, issued),
           serverCpu / 1e9 / seconds, options.subscriberKeys().optionName(), options.repeatsLabel());
     }

@@ -16,6 +16,14 @@ interface CmcTransport {
 
   Connection connect() throws IOException;
 
+  /**
+   * Whether the CA runs in the load generator's own JVM: its CPU is then this process's, and the load generator's
+   * own share (taking a pre-signed request, keeping the answer) cannot be told apart from it.
+   */
+  default boolean caInThisProcess() {
+    return false;
+  }
+
   /** One worker's connection; used by that worker only. */
   interface Connection extends AutoCloseable {
     /** @return the DER of the CMC response; an IOException for anything else (HTTP error, broken connection) */
@@ -64,6 +72,11 @@ interface CmcTransport {
     @Override
     public String name() {
       return "in-process";
+    }
+
+    @Override
+    public boolean caInThisProcess() {
+      return true;
     }
 
     @Override

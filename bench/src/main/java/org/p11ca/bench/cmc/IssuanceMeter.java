@@ -31,8 +31,10 @@ final class IssuanceMeter {
    *
    * @param latencyNanos of the counted issuances, sorted
    * @param loadGeneratorCpuNanos this JVM's process CPU time over the round: the workers' TLS, HTTP and response
-   *     parsing, plus this JVM's GC and JIT threads (nothing else runs here during a round)
-   * @param serverCpuNanos the server process's CPU time over the round, when it is a process of its own
+   *     parsing, plus this JVM's GC and JIT threads (nothing else runs here during a round); zero when the CA runs
+   *     in this JVM, whose CPU is then the CA's
+   * @param serverCpuNanos the CA's CPU time over the round: the server process's, or this JVM's when the CA runs
+   *     here ({@link CmcTransport#caInThisProcess}); empty when neither could be read
    * @param machine the whole machine's CPU ticks over the round, where /proc/stat can be read
    * @param ranOut whether the pre-signed requests ran out before the time was up (the rate is still issuances
    *     over the time taken, but the round was shorter)
@@ -52,7 +54,10 @@ final class IssuanceMeter {
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-  /** @param serverCpuNanos the server's CPU time so far, or -1 when it runs in this process */
+  /**
+   * @param serverCpuNanos the server process's CPU time so far, or -1 when it cannot be read; not asked when the CA
+   *     runs in this process
+   */
   IssuanceMeter(ExecutorService workers, IssuedResponse check, LongSupplier serverCpuNanos) {
     this.workers = workers;
     this.check = check;
@@ -126,8 +131,10 @@ final class IssuanceMeter {
       }
       latencies = Arrays.copyOf(latencies, issued);
       Arrays.sort(latencies);
-      return new Round(concurrency, issued, failed, (last - start[0]) / 1e9, latencies, cpu,
-          serverCpuBefore < 0 ? Optional.empty() : Optional.of(serverCpuAfter - serverCpuBefore),
+      boolean here = transport.caInThisProcess();
+      Optional<Long> caCpu = here ? Optional.of(cpu)
+          : serverCpuBefore < 0 ? Optional.empty() : Optional.of(serverCpuAfter - serverCpuBefore);
+      return new Round(concurrency, issued, failed, (last - start[0]) / 1e9, latencies, here ? 0 : cpu, caCpu,
           machineAfter.flatMap(after -> machineBefore.map(after::minus)), results.stream().anyMatch(WorkerResult::ranOut), firstFailure);
     } catch (ExecutionException e) {
       throw new IllegalStateException("a load-generator worker failed: " + e.getCause(), e.getCause());

@@ -84,31 +84,9 @@ final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /**
-   * CPU time so far of the server JVM's JIT compiler threads (C1 and C2), from /proc; empty where there is no
-   * /proc (the bench then cannot tell when the server's code has settled).
-   */
+  /** CPU time so far of the server JVM's JIT compiler threads ({@link ProcStat#compilerCpuNanos}). */
   Optional<Long> compilerCpuNanos() {
-    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
-    if (!Files.isDirectory(tasks)) {
-      return Optional.empty();
-    }
-    long ticks = 0;
-    try (var threads = Files.list(tasks)) {
-      for (Path task : (Iterable<Path>) threads::iterator) {
-        try {
-          // HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1", ... (comm keeps 15 characters).
-          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-            ticks += ProcStat.userPlusSystemTicks(Files.readString(task.resolve("stat")));
-          }
-        } catch (IOException gone) {
-          // The thread ended between the listing and the read: compiler threads come and go.
-        }
-      }
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-    return Optional.of(ticks * ProcStat.NANOS_PER_TICK);
+    return ProcStat.compilerCpuNanos(process.pid());
   }
 
   /** The server JVM's CPU time so far (all its threads), from the OS. */

@@ -1,0 +1,71 @@
+package org.p11ca.bench.cmc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.p11ca.hsm.testing.SoftHsm;
+
+/**
+ * `bench cmc --transport in-process` end to end on a SoftHSM token: the CA facade issues in this JVM, every answer
+ * is checked in full, and the CPU the run measured is the CA's (no load generator of its own to tell apart).
+ */
+class CmcBenchInProcessTest {
+
+  private static final Pattern CMC_LINE = Pattern.compile("^cmc ca_key=rsa2048 transport=in-process concurrency=2"
+      + " issued_per_s=([0-9.]+) .* issued=(\\d+) failed=0 tls_connections_per_round=0 loadgen_cpu_ms_per_issue=0.000"
+      + " loadgen_cpu_cores=0.00 server_cpu_ms_per_issue=([0-9.]+) .*$");
+
+  /**
+   * bench cmc expects what scripts/bench.sh gives it, a token directory and work directory of its own: one token
+   * labelled for it, and no database or audit log of an earlier run (whose audit key is gone). This is the module's
+   * only test that loads SoftHSM, so nothing has read the token directory yet when it is emptied here.
+   */
+  @BeforeAll
+  static void freshTokenAndWorkDirectory() throws IOException {
+    Path dir = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().getParent();
+    if (Files.exists(dir)) {
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    SoftHsm.conf();
+  }
+
+  @Test
+  void issuesInThisJvmAndCountsItsCpuAsTheCas() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int status = CmcBench.main(new String[] {"--library", SoftHsm.library().toString(), "--transport", "in-process",
+        "--concurrency", "2", "--repeats", "1", "--seconds", "1", "--warmup", "0", "--settle", "0", "--identities",
+        "2"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    String all = String.join("\n", lines);
+    assertEquals(0, status, all);
+
+    Matcher cmc = lines.stream().map(CMC_LINE::matcher).filter(Matcher::matches).findFirst()
+        .orElseThrow(() -> new AssertionError("no in-process cmc line:\n" + all));
+    assertTrue(Integer.parseInt(cmc.group(2)) > 0, all);
+    // Two token signatures per issuance at least: the CA's CPU is this JVM's, not zero.
+    assertTrue(Double.parseDouble(cmc.group(3)) > 0.1, all);
+    assertTrue(lines.stream().anyMatch(l -> l.matches("^ratio concurrency=2 issuance/raw=0\\.\\d\\d$")), all);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("cores concurrency=2 ") && l.contains(" loadgen_ms=0.000")),
+        all);
+    // No server, so no TLS certificate row: the bootstrap's two signers and the counted issuances, all ISSUED.
+    assertTrue(lines.stream().anyMatch(l -> l.matches("^db issued_rows=\\d+ counted_issuances=\\d+"
+        + " bootstrap_and_tls=2 ok$")), all);
+  }
+}
