@@ -50,6 +50,7 @@ public final class CaDatabase implements AutoCloseable {
   static final int MAX_BATCH = 64;
 
   private final HikariDataSource pool;
+  private final PreparedStatementCache statements = new PreparedStatementCache(org.sqlite.SQLiteConnection.class);
   /** Guards {@link #waiting} and {@link #committing}; never held while SQL runs. */
   private final ReentrantLock queue = new ReentrantLock();
   private final ArrayDeque<PendingWrite<?>> waiting = new ArrayDeque<>();
@@ -120,8 +121,8 @@ public final class CaDatabase implements AutoCloseable {
 
   /** Runs a read on a pooled connection in autocommit mode. */
   public <T> T read(String what, SqlWork<T> work) {
-    try (Connection c = pool.getConnection()) {
-      return work.run(c);
+    try (Connection c = pool.getConnection(); PreparedStatementCache.Lease lease = statements.lease(c)) {
+      return work.run(lease.connection());
     } catch (SQLException e) {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, what + ": " + e.getMessage(), e);
     }
@@ -256,7 +257,7 @@ public final class CaDatabase implements AutoCloseable {
     List<PendingWrite<?>> succeeded = new ArrayList<>(batch.size());
     insideWrite.set(Boolean.TRUE);
     boolean synced = batch.stream().anyMatch(w -> w.durability == Durability.SYNCED);
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = pool.getConnection(); PreparedStatementCache.Lease lease = statements.lease(c)) {
       // Set on every batch, not restored afterwards: whichever pooled connection writes next sets its own.
       try (Statement s = c.createStatement()) {
         s.execute(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -266,7 +267,7 @@ public final class CaDatabase implements AutoCloseable {
         for (PendingWrite<?> w : batch) {
           Savepoint savepoint = c.setSavepoint();
           try {
-            w.run(SavepointScopedConnection.of(c, savepoint));
+            w.run(SavepointScopedConnection.of(lease.connection(), savepoint));
             c.releaseSavepoint(savepoint);
             succeeded.add(w);
           } catch (SQLException | RuntimeException e) {
