@@ -14,12 +14,11 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.CMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformationVerifier;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.SignatureAlgorithmIdentifierFinder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.p11ca.ca.crypto.DigestCalculators;
 import org.p11ca.ca.crypto.SignatureVerifiers;
 
 /**
@@ -28,7 +27,6 @@ import org.p11ca.ca.crypto.SignatureVerifiers;
  */
 public final class CmcSignature {
 
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
   /**
    * Built once and shared: their setup (algorithm name tables, provider look-ups) cost more than a verification's
    * own work when rebuilt per request, and after construction they are only read, so threads may share them.
@@ -36,7 +34,7 @@ public final class CmcSignature {
   private static final CMSSignatureAlgorithmNameGenerator NAMES = new DefaultCMSSignatureAlgorithmNameGenerator();
   private static final SignatureAlgorithmIdentifierFinder SIGNATURE_ALGORITHMS =
       new DefaultSignatureAlgorithmIdentifierFinder();
-  private static final DigestCalculatorProvider DIGESTS = digests();
+  private static final DigestCalculatorProvider DIGESTS = DigestCalculators.jdkFirst();
 
   private final SignerIdentifier signer;
   private final List<X509CertificateHolder> certificates;
@@ -108,11 +106,4 @@ public final class CmcSignature {
     }
   }
 
-  private static DigestCalculatorProvider digests() {
-    try {
-      return new JcaDigestCalculatorProviderBuilder().setProvider(BC).build();
-    } catch (OperatorCreationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 }

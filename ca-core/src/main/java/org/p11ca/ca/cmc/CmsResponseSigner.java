@@ -48,7 +48,9 @@ final class CmsResponseSigner {
           .setSignedAttributeGenerator(new SignedAttributesWithoutAlgorithmProtect(clock))
           .build(signer, signerCertificate));
       gen.addCertificates(new CollectionStore<>(certificates));
-      return gen.generate(new CMSProcessableByteArray(contentType, content), true).getEncoded(ASN1Encoding.DER);
+      // Definite-length, not DER: only the signed attributes need DER (RFC 5652 5.4), and they have it. DER would
+      // sort the certificates SET by encoding every certificate once more, a few percent of an issuance's CPU.
+      return gen.generate(new CMSProcessableByteArray(contentType, content), true).getEncoded(ASN1Encoding.DL);
     } catch (CMSException | OperatorCreationException | IOException e) {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot sign the CMC response: " + e.getMessage(), e);
     }

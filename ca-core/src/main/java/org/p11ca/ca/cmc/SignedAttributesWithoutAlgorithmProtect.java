@@ -1,7 +1,6 @@
 package org.p11ca.ca.cmc;
 
 import java.time.Clock;
-import java.util.Date;
 import java.util.Hashtable;
 import java.util.Map;
 import org.bouncycastle.asn1.DERSet;
@@ -29,7 +28,7 @@ final class SignedAttributesWithoutAlgorithmProtect implements CMSAttributeTable
   public AttributeTable getAttributes(Map parameters) {
     Hashtable<Object, Object> initial = new Hashtable<>();
     Attribute signingTime = new Attribute(CMSAttributes.signingTime,
-        new DERSet(new Time(Date.from(clock.instant()))));
+        new DERSet(Time.getInstance(DerTime.of(clock.instant()))));
     initial.put(CMSAttributes.signingTime, signingTime);
     AttributeTable standard =
         new DefaultSignedAttributeTableGenerator(new AttributeTable(initial)).getAttributes(parameters);

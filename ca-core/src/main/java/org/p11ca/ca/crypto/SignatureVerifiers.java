@@ -234,7 +234,7 @@ public final class SignatureVerifiers {
     return key instanceof java.security.interfaces.RSAPublicKey && "RSA".equals(key.getAlgorithm());
   }
 
-  private static Provider requireProvider(String name) {
+  static Provider requireProvider(String name) {
     Provider provider = Security.getProvider(name);
     if (provider == null) {
       throw new ExceptionInInitializerError("the JDK's " + name + " provider is not installed");

@@ -1,7 +1,6 @@
 package org.p11ca.ca.issuance;
 
 import java.math.BigInteger;
-import java.util.Date;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.p11ca.ca.cmc.DerTime;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.profile.Profile;
@@ -45,7 +45,7 @@ record CertificateDraft(Optional<Long> requestId, String profileId, X500Name sub
     // RFC 5280 6.1.3 (a)(2): a relying party rejects a path at any time the issuer is not valid, so a certificate
     // outliving its CA certificate would be unusable for the remainder; clamp it.
     Instant wanted = notBefore.plus(profile.validity());
-    Instant notAfter = wanted.isAfter(ca.notAfter()) ? ca.notAfter() : wanted;
+    Instant notAfter = (wanted.isAfter(ca.notAfter()) ? ca.notAfter() : wanted).truncatedTo(ChronoUnit.SECONDS);
     List<Extension> extensions = CertificateExtensions.forRequest(request, ca);
     return new CertificateDraft(request.requestId(), profile.id(), subject, request.publicKey(), notBefore, notAfter, extensions);
   }
@@ -56,9 +56,8 @@ record CertificateDraft(Optional<Long> requestId, String profileId, X500Name sub
     g.setSerialNumber(new ASN1Integer(serial));
     g.setSignature(signatureAlgorithm);
     g.setIssuer(issuer);
-    // Time picks UTCTime before 2050 and GeneralizedTime after, as RFC 5280 4.1.2.5 requires.
-    g.setStartDate(new Time(Date.from(notBefore)));
-    g.setEndDate(new Time(Date.from(notAfter)));
+    g.setStartDate(new Time(DerTime.of(notBefore)));
+    g.setEndDate(new Time(DerTime.of(notAfter)));
     g.setSubject(subject);
     g.setSubjectPublicKeyInfo(publicKey);
     g.setExtensions(new Extensions(extensions.toArray(Extension[]::new)));

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.io.IOException;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x509.Certificate;
@@ -107,9 +106,9 @@ public final class CertificateIssuer {
     }
     TokenContentSigner signer = new TokenContentSigner(token, caKey, algorithm);
     Reserved reserved = reserveSerial(checked.draft, signer, recording);
-    X509CertificateHolder cert = sign(reserved.tbs(), signer);
+    X509CertificateHolder cert = sign(reserved.tbs(), reserved.intent().tbsCertificate(), signer);
     requireValidSignature(cert);
-    recording.issued(reserved.serial(), cert);
+    recording.issued(reserved.serial(), reserved.intent(), cert);
     return new IssuedCertificate(cert, reserved.serial());
   }
 
@@ -140,7 +139,7 @@ public final class CertificateIssuer {
     }
   }
 
-  private record Reserved(BigInteger serial, TBSCertificate tbs) {
+  private record Reserved(BigInteger serial, TBSCertificate tbs, CertificateIntent intent) {
   }
 
   /** Draws serials until one is free, recording under it the exact TBSCertificate about to be signed. */
@@ -148,18 +147,22 @@ public final class CertificateIssuer {
     for (int draw = 0; draw < MAX_SERIAL_DRAWS; draw++) {
       BigInteger serial = serialNumbers.next();
       TBSCertificate tbs = draft.tbsCertificate(ca.subject(), serial, signer.getAlgorithmIdentifier());
-      if (recording.reserve(serial, draft.intent(tbs))) {
-        return new Reserved(serial, tbs);
+      CertificateIntent intent = draft.intent(tbs);
+      if (recording.reserve(serial, intent)) {
+        return new Reserved(serial, tbs, intent);
       }
     }
     throw new CaException(FailInfo.INTERNAL_CA_ERROR,
         "no unused serial number after " + MAX_SERIAL_DRAWS + " random draws");
   }
 
-  /** Signs exactly the reserved TBSCertificate, so the stored intent and the issued certificate cannot differ. */
-  private static X509CertificateHolder sign(TBSCertificate tbs, TokenContentSigner signer) {
+  /**
+   * Signs exactly the reserved TBSCertificate ({@code tbsDer}, its DER as recorded with the reservation), so the
+   * stored intent and the issued certificate cannot differ.
+   */
+  private static X509CertificateHolder sign(TBSCertificate tbs, byte[] tbsDer, TokenContentSigner signer) {
     try {
-      signer.getOutputStream().write(tbs.getEncoded(ASN1Encoding.DER));
+      signer.getOutputStream().write(tbsDer);
       byte[] signature = signer.getSignature();
       return new X509CertificateHolder(Certificate.getInstance(
           new DERSequence(new ASN1Encodable[] {tbs, signer.getAlgorithmIdentifier(), new DERBitString(signature)})));

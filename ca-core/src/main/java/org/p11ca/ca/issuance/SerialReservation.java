@@ -16,6 +16,9 @@ public interface SerialReservation {
    */
   boolean reserve(BigInteger serial, CertificateIntent intent);
 
-  /** Records the signed, verified certificate of a reserved serial. */
-  void issued(BigInteger serial, org.bouncycastle.cert.X509CertificateHolder certificate);
+  /**
+   * Records the signed, verified certificate of a reserved serial; {@code intent} is what was reserved under it, so
+   * its fields (the validity among them) are the certificate's and need not be read back out of its DER.
+   */
+  void issued(BigInteger serial, CertificateIntent intent, org.bouncycastle.cert.X509CertificateHolder certificate);
 }

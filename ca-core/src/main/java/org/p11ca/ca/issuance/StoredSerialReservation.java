@@ -30,10 +30,9 @@ public final class StoredSerialReservation implements SerialReservation {
   }
 
   @Override
-  public void issued(BigInteger serial, X509CertificateHolder certificate) {
+  public void issued(BigInteger serial, CertificateIntent intent, X509CertificateHolder certificate) {
     try {
-      store.markIssued(serial, certificate.getEncoded(), certificate.getNotBefore().toInstant(),
-          certificate.getNotAfter().toInstant());
+      store.markIssued(serial, certificate.getEncoded(), intent.notBefore(), intent.notAfter());
     } catch (IOException e) {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode issued certificate " + serial.toString(16),
           e);

@@ -10,6 +10,7 @@ import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.p11ca.ca.cmc.DerTime;
 import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.FailInfo;
@@ -66,10 +67,11 @@ public final class SignerCertificateCheck {
       return notIssuedHere(who);
     }
     Instant now = clock.instant();
-    if (now.isBefore(signer.getNotBefore().toInstant())
-        || now.isAfter(signer.getNotAfter().toInstant().plus(expiredGrace))) {
-      return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " is not valid now (valid "
-          + signer.getNotBefore().toInstant() + " to " + signer.getNotAfter().toInstant() + ")");
+    Instant notBefore = DerTime.instant(signer.toASN1Structure().getStartDate());
+    Instant notAfter = DerTime.instant(signer.toASN1Structure().getEndDate());
+    if (now.isBefore(notBefore) || now.isAfter(notAfter.plus(expiredGrace))) {
+      return Verdict.refuse(FailInfo.BAD_IDENTITY, who + " is not valid now (valid " + notBefore + " to " + notAfter
+          + ")");
     }
     if (record.isEmpty() || record.get().certificate().isEmpty()) {
       // A certificate with this CA's signature that the CA has no record of means a lost database or a forged

@@ -14,6 +14,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.p11ca.ca.audit.AuditEvent;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.audit.Outcome;
+import org.p11ca.ca.cmc.DerTime;
 import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.cmc.TaggedRequest;
 import org.p11ca.ca.error.CaException;
@@ -227,7 +228,7 @@ final class Enrollment {
       RequestedCertificate wanted) {
     Signer signer = requester.signer().orElseThrow(() -> new CaException(FailInfo.BAD_REQUEST, "profile "
         + profile.id() + " renews the signer's certificate, and this request has no signer"));
-    Instant notAfter = signer.certificate().getNotAfter().toInstant();
+    Instant notAfter = DerTime.instant(signer.certificate().toASN1Structure().getEndDate());
     Instant now = clock.instant();
     if (!rules.withinGrace(notAfter, now)) {
       throw new CaException(FailInfo.BAD_REQUEST, "certificate 0x" + signer.certificate().getSerialNumber()

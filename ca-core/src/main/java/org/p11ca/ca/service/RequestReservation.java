@@ -73,7 +73,7 @@ final class RequestReservation implements SerialReservation {
   }
 
   @Override
-  public void issued(BigInteger serial, X509CertificateHolder certificate) {
+  public void issued(BigInteger serial, CertificateIntent intent, X509CertificateHolder certificate) {
     long id = requestId.orElseThrow(() -> new IllegalStateException("serial " + serial + " was never reserved"));
     byte[] der;
     try {
@@ -82,7 +82,6 @@ final class RequestReservation implements SerialReservation {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode issued certificate " + serial.toString(16),
           e);
     }
-    certificates.markIssuedCompleting(serial, der, certificate.getNotBefore().toInstant(),
-        certificate.getNotAfter().toInstant(), id);
+    certificates.markIssuedCompleting(serial, der, intent.notBefore(), intent.notAfter(), id);
   }
 }

@@ -7,7 +7,6 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.audit.AuditEvent;
@@ -170,16 +169,8 @@ final class SignerAuthentication {
   }
 
   private boolean isAgent(X509CertificateHolder cert) {
-    CertificateId id = CertificateId.of(new X500Principal(encodedIssuer(cert)), cert.getSerialNumber());
+    CertificateId id = new CertificateId(DistinguishedNames.rfc4514(cert.getIssuer()), cert.getSerialNumber());
     return agents.hasRole(id, AgentRole.CA_AGENT);
-  }
-
-  private static byte[] encodedIssuer(X509CertificateHolder cert) {
-    try {
-      return cert.getIssuer().getEncoded();
-    } catch (IOException e) {
-      throw new IllegalStateException("re-encoding a parsed name failed", e);
-    }
   }
 
   private static boolean sameCertificate(X509Certificate tls, X509CertificateHolder signer) {

@@ -415,7 +415,7 @@ class CertificateIssuerTest {
       }
 
       @Override
-      public void issued(BigInteger serial, X509CertificateHolder certificate) {
+      public void issued(BigInteger serial, CertificateIntent intent, X509CertificateHolder certificate) {
         throw new AssertionError("nothing can be issued without a reserved serial");
       }
     };

@@ -18,9 +18,10 @@ final class InMemorySerialReservation implements SerialReservation {
   }
 
   @Override
-  public synchronized void issued(BigInteger serial, org.bouncycastle.cert.X509CertificateHolder certificate) {
-    if (!reserved.containsKey(serial)) {
-      throw new AssertionError("issued serial " + serial + " was never reserved");
+  public synchronized void issued(BigInteger serial, CertificateIntent intent,
+      org.bouncycastle.cert.X509CertificateHolder certificate) {
+    if (reserved.get(serial) != intent) {
+      throw new AssertionError("issued serial " + serial + " was never reserved with this intent");
     }
     issued.put(serial, certificate);
   }

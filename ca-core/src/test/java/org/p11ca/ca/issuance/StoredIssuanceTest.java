@@ -62,6 +62,9 @@ class StoredIssuanceTest {
       assertArrayEquals(issued.cert().getEncoded(), row.certificate().orElseThrow());
       assertArrayEquals(issued.cert().toASN1Structure().getTBSCertificate().getEncoded(), row.tbsCertificate());
       assertEquals("caFullCMCUserSignedCert", row.profileId());
+      // The row's validity comes from the reserved intent, not from the DER: it must be the certificate's.
+      assertEquals(issued.cert().getNotBefore().toInstant(), row.notBefore().orElseThrow());
+      assertEquals(issued.cert().getNotAfter().toInstant(), row.notAfter().orElseThrow());
     }
   }
 

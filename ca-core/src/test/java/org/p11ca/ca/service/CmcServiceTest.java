@@ -133,6 +133,10 @@ class CmcServiceTest {
     assertEquals(CertificateStatus.ISSUED, ca.certificates.find(issued.getSerialNumber()).orElseThrow().status());
     assertTrue(ca.certificates.find(issued.getSerialNumber()).orElseThrow().requestId().isPresent(),
         "the certificate row names the request it answers");
+    assertEquals(Optional.of(issued.getNotBefore().toInstant()),
+        ca.certificates.find(issued.getSerialNumber()).orElseThrow().notBefore());
+    assertEquals(Optional.of(issued.getNotAfter().toInstant()),
+        ca.certificates.find(issued.getSerialNumber()).orElseThrow().notAfter());
     assertEquals(List.of("CMC_USER_SIGNED_REQUEST_SIG_VERIFY_SUCCESS", "AUTH_SUCCESS", "AUTHZ_SUCCESS",
         "PROFILE_CERT_REQUEST", "CERT_REQUEST_PROCESSED"), ca.eventsSince(from));
     assertTrue(ca.auditText().contains("[CertSerialNum=" + issued.getSerialNumber() + "]"));
