@@ -4,15 +4,17 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.ContentVerifier;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.p11ca.ca.crypto.SignatureVerifiers;
@@ -43,6 +45,7 @@ public final class CertificateIssuer {
   private final SerialNumbers serialNumbers;
   private final Clock clock;
   private final ContentVerifierProvider caVerifier;
+  private final AlgorithmIdentifier algorithmIdentifier;
 
   public CertificateIssuer(Token token, KeyHandle caKey, SignatureAlgorithm alg, X509CertificateHolder caCert,
       SerialReservation serials, Clock clock) {
@@ -70,6 +73,7 @@ public final class CertificateIssuer {
       throw new IllegalArgumentException("the CA certificate " + caCert.getSubject()
           + " does not certify the public key of " + caKey);
     }
+    this.algorithmIdentifier = new TokenContentSigner(token, caKey, alg).getAlgorithmIdentifier();
     try {
       this.caVerifier = SignatureVerifiers.of(ca.publicKey());
     } catch (OperatorCreationException e) {
@@ -106,8 +110,10 @@ public final class CertificateIssuer {
     }
     TokenContentSigner signer = new TokenContentSigner(token, caKey, algorithm);
     Reserved reserved = reserveSerial(checked.draft, signer, recording);
-    X509CertificateHolder cert = sign(reserved.tbs(), reserved.intent().tbsCertificate(), signer);
-    requireValidSignature(cert);
+    byte[] tbsDer = reserved.intent().tbsCertificate();
+    byte[] signature = sign(tbsDer, signer);
+    requireValidSignature(reserved.serial(), tbsDer, signature);
+    X509CertificateHolder cert = certificate(reserved.tbs(), signer.getAlgorithmIdentifier(), signature);
     recording.issued(reserved.serial(), reserved.intent(), cert);
     return new IssuedCertificate(cert, reserved.serial());
   }
@@ -160,33 +166,42 @@ public final class CertificateIssuer {
    * Signs exactly the reserved TBSCertificate ({@code tbsDer}, its DER as recorded with the reservation), so the
    * stored intent and the issued certificate cannot differ.
    */
-  private static X509CertificateHolder sign(TBSCertificate tbs, byte[] tbsDer, TokenContentSigner signer) {
+  private static byte[] sign(byte[] tbsDer, TokenContentSigner signer) {
     try {
       signer.getOutputStream().write(tbsDer);
-      byte[] signature = signer.getSignature();
-      return new X509CertificateHolder(Certificate.getInstance(
-          new DERSequence(new ASN1Encodable[] {tbs, signer.getAlgorithmIdentifier(), new DERBitString(signature)})));
+      return signer.getSignature();
     } catch (IOException e) {
-      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot encode the certificate", e);
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot pass the certificate to the token", e);
     } catch (HsmException e) {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the token could not sign the certificate", e);
     }
   }
 
+  private static X509CertificateHolder certificate(TBSCertificate tbs, AlgorithmIdentifier algorithm,
+      byte[] signature) {
+    return new X509CertificateHolder(Certificate.getInstance(
+        new DERSequence(new ASN1Encodable[] {tbs, algorithm, new DERBitString(signature)})));
+  }
+
   /**
    * A faulty token, a swapped key or an RSA fault attack can yield a bad signature (and an RSA-CRT fault can leak
-   * the key); such a certificate must never leave the CA.
+   * the key); such a certificate must never leave the CA. Checked over the TBS bytes that were signed, not over a
+   * fresh encoding of the certificate: the same bytes, without encoding them again.
    */
-  private void requireValidSignature(X509CertificateHolder cert) {
+  private void requireValidSignature(BigInteger serial, byte[] tbsDer, byte[] signature) {
     boolean valid;
     try {
-      valid = cert.isSignatureValid(caVerifier);
-    } catch (CertException e) {
+      ContentVerifier verifier = caVerifier.get(algorithmIdentifier);
+      try (OutputStream input = verifier.getOutputStream()) {
+        input.write(tbsDer);
+      }
+      valid = verifier.verify(signature);
+    } catch (OperatorCreationException | IOException e) {
       valid = false;
     }
     if (!valid) {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the signature the token made on certificate "
-          + cert.getSerialNumber().toString(16) + " does not verify with the CA public key");
+          + serial.toString(16) + " does not verify with the CA public key");
     }
   }
 }

@@ -34,14 +34,14 @@ import org.sqlite.SQLiteDataSource;
  * of spinning on SQLITE_BUSY) and group-committed: the writes waiting while one commit syncs go into the next
  * transaction together ({@link #write}). Transactions run as BEGIN IMMEDIATE (the write lock is taken at the start,
  * so a transaction never fails half-way trying to upgrade from reader to writer), and busy_timeout covers another
- * process holding the file. WAL lets the pool's other connections read while one writes.
+ * process holding the file. WAL lets the pool's connections read while the writer's connection writes.
  */
 public final class CaDatabase implements AutoCloseable {
 
   /** The file inside the data directory. */
   public static final String SQLITE_FILE = "ca.sqlite";
 
-  /** One writer plus readers; more connections would only wait on the single SQLite write lock. */
+  /** Connections for reads; writes have one of their own, since SQLite allows one writer anyway. */
   private static final int POOL_SIZE = 4;
 
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
@@ -50,6 +50,8 @@ public final class CaDatabase implements AutoCloseable {
   static final int MAX_BATCH = 64;
 
   private final HikariDataSource pool;
+  /** The one connection writes run on; see {@link #openSqlite}. */
+  private final HikariDataSource writer;
   private final PreparedStatementCache statements = new PreparedStatementCache(org.sqlite.SQLiteConnection.class);
   /** Guards {@link #waiting} and {@link #committing}; never held while SQL runs. */
   private final ReentrantLock queue = new ReentrantLock();
@@ -58,8 +60,9 @@ public final class CaDatabase implements AutoCloseable {
   private boolean committing;
   private final ThreadLocal<Boolean> insideWrite = new ThreadLocal<>();
 
-  private CaDatabase(HikariDataSource pool) {
+  private CaDatabase(HikariDataSource pool, HikariDataSource writer) {
     this.pool = pool;
+    this.writer = writer;
   }
 
   /**
@@ -84,20 +87,33 @@ public final class CaDatabase implements AutoCloseable {
     SQLiteDataSource sqlite = new SQLiteDataSource(config);
     sqlite.setUrl("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
 
-    HikariConfig hikari = new HikariConfig();
-    hikari.setDataSource(sqlite);
-    hikari.setPoolName("p11ca-db");
-    hikari.setMaximumPoolSize(POOL_SIZE);
-    hikari.setMinimumIdle(1);
-    hikari.setAutoCommit(true);
-    HikariDataSource pool = new HikariDataSource(hikari);
+    HikariDataSource pool = pool(sqlite, "p11ca-db", POOL_SIZE);
     try {
       migrate(pool);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
-    return new CaDatabase(pool);
+    // Writes always run on the same connection. SQLite keeps a connection's page cache only while no other
+    // connection has written to the file since its last transaction; with writes spread over the pool, every batch
+    // found its cache stale and read each page it touched again (the B-tree paths of two tables and five indexes
+    // per issuance), inside the one transaction everybody else waits for.
+    try {
+      return new CaDatabase(pool, pool(sqlite, "p11ca-db-writer", 1));
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  private static HikariDataSource pool(SQLiteDataSource sqlite, String name, int size) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setDataSource(sqlite);
+    hikari.setPoolName(name);
+    hikari.setMaximumPoolSize(size);
+    hikari.setMinimumIdle(1);
+    hikari.setAutoCommit(true);
+    return new HikariDataSource(hikari);
   }
 
   private static void migrate(DataSource dataSource) {
@@ -257,8 +273,8 @@ public final class CaDatabase implements AutoCloseable {
     List<PendingWrite<?>> succeeded = new ArrayList<>(batch.size());
     insideWrite.set(Boolean.TRUE);
     boolean synced = batch.stream().anyMatch(w -> w.durability == Durability.SYNCED);
-    try (Connection c = pool.getConnection(); PreparedStatementCache.Lease lease = statements.lease(c)) {
-      // Set on every batch, not restored afterwards: whichever pooled connection writes next sets its own.
+    try (Connection c = writer.getConnection(); PreparedStatementCache.Lease lease = statements.lease(c)) {
+      // Set on every batch, not restored afterwards: the next batch sets its own.
       try (Statement s = c.createStatement()) {
         s.execute(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
       }
@@ -388,6 +404,10 @@ public final class CaDatabase implements AutoCloseable {
 
   @Override
   public void close() {
-    pool.close();
+    try {
+      writer.close();
+    } finally {
+      pool.close();
+    }
   }
 }

@@ -221,6 +221,47 @@ class CaDatabaseGroupCommitTest {
   }
 
   @Test
+  void write_fromManyThreadsBetweenReads_alwaysRunsOnOneConnection_whichNoReadUses() throws Exception {
+    Set<Object> writtenOn = ConcurrentHashMap.newKeySet();
+    Set<Object> readOn = ConcurrentHashMap.newKeySet();
+    List<Future<?>> writers = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String name = "m" + i;
+      writers.add(threads.submit(() -> {
+        db.write("insert " + name, c -> {
+          writtenOn.add(c.unwrap(org.sqlite.SQLiteConnection.class));
+          return insert(c, name);
+        });
+        db.read("reading back " + name, c -> readOn.add(c.unwrap(org.sqlite.SQLiteConnection.class)));
+      }));
+    }
+    for (Future<?> w : writers) {
+      w.get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(40, names().size());
+    // SQLite drops a connection's page cache whenever another connection wrote since its last transaction; one
+    // writing connection keeps its cache across batches.
+    assertEquals(1, writtenOn.size(), "every write ran on the same connection");
+    assertFalse(readOn.isEmpty());
+    readOn.retainAll(writtenOn);
+    assertTrue(readOn.isEmpty(), "reads run on the pool, not on the writer's connection");
+  }
+
+  @Test
+  void read_whileAWriteTransactionIsOpen_runsWithoutWaitingForIt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Future<?> blocker = leadingBlocker(CaDatabase.Durability.SYNCED, release, "uncommitted");
+    try {
+      assertEquals(List.of(), threads.submit(this::names).get(10, TimeUnit.SECONDS),
+          "a read sees the last commit, not the open transaction, and does not wait for it");
+    } finally {
+      release.countDown();
+    }
+    blocker.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("uncommitted"), names());
+  }
+
+  @Test
   void write_commitThenReadOnAnotherConnection_seesTheRow() {
     db.write("insert durable", c -> insert(c, "durable"));
     assertEquals(List.of("durable"), names());
