@@ -84,6 +84,16 @@ class QuickstartScriptTest {
   }
 
   @Test
+  void serverLog_recordsTheDemoEnrollmentAsOneAccessLogLine() throws IOException {
+    // Whichever run wrote the log last (each run starts it afresh), its enrollment is one line, in UTC.
+    List<String> lines = Files.readAllLines(data.resolve("server.log"));
+    Pattern enrollment = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"
+        + " INFO p11ca\\.access: \\S+ \"UID=demo,O=p11ca Demo\""
+        + " \"POST /ca/ee/ca/profileSubmitUserSignedCMCFull HTTP/1\\.[01]\" 200 \\d+ \\d+ \\d+ms");
+    assertTrue(lines.stream().anyMatch(line -> enrollment.matcher(line).matches()), String.join("\n", lines));
+  }
+
+  @Test
   void firstRun_stopsTheServerItStarted() throws Exception {
     assertTrue(firstRun.stdout().contains("quickstart: stopped the CA (--once)"), firstRun.stdout());
     assertNoServerFor(firstRun);

@@ -43,6 +43,7 @@ public final class P11caCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    OneLineLogFormat.installOnConsole();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.p11ca.server.CaInstance;
+import org.p11ca.server.OneLineLogFormat;
 import org.p11ca.server.config.ServerConfig;
 import org.p11ca.server.config.ServerConfigLoader;
 
@@ -26,6 +27,8 @@ public final class CmcServerMain {
       System.err.println("usage: java -jar p11ca-bench.jar " + COMMAND + " <config.yaml>");
       return 2;
     }
+    // As p11ca's own main does, so the bench measures the server's logging as operators run it.
+    OneLineLogFormat.installOnConsole();
     ServerConfig config = ServerConfigLoader.load(Path.of(args[0]));
     CaInstance ca;
     try {
