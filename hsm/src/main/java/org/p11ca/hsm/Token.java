@@ -202,6 +202,14 @@ public interface Token extends AutoCloseable {
    */
   KeyStore jcaKeyStore();
 
+  /**
+   * The signatures {@link #sign} made since the token was opened and the time they took inside the library; empty
+   * where this JVM cannot read a thread's CPU time. JCA signatures ({@link #jcaKeyStore}, TLS) are not in it.
+   */
+  default Optional<SigningTally> signingTally() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.service.CmcService;
+import org.p11ca.hsm.SigningTally;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.pkcs11.Pkcs11Token;
 import org.p11ca.server.config.ServerConfig;
@@ -31,12 +32,14 @@ public final class CaInstance implements AutoCloseable {
   private final OpenedResources resources;
   private final CaHttpServer http;
   private final X509Certificate tlsCertificate;
+  private final Token token;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private CaInstance(OpenedResources resources, CaHttpServer http, X509Certificate tlsCertificate) {
+  private CaInstance(OpenedResources resources, CaHttpServer http, X509Certificate tlsCertificate, Token token) {
     this.resources = resources;
     this.http = http;
     this.tlsCertificate = tlsCertificate;
+    this.token = token;
   }
 
   /** Builds and starts everything; on failure nothing stays open. */
@@ -64,7 +67,7 @@ public final class CaInstance implements AutoCloseable {
               Optional.of(core.ocsp));
       CaHttpServer http = resources.add("HTTPS server", CaHttpServer.start(config.http(), services, tls,
           audit::append, sessionCapacity(token, config.token())));
-      return new CaInstance(resources, http, tlsCertificate);
+      return new CaInstance(resources, http, tlsCertificate, token);
     } catch (Exception | Error e) {
       try {
         resources.close();
@@ -86,6 +89,14 @@ public final class CaInstance implements AutoCloseable {
 
   public X509Certificate tlsCertificate() {
     return tlsCertificate;
+  }
+
+  /**
+   * The signatures the CA's token made so far (certificates, CMC responses, CRLs, OCSP responses, audit
+   * checkpoints; not TLS handshakes) and the time they took inside the library: for benchmarks and diagnosis.
+   */
+  public Optional<SigningTally> signingTally() {
+    return token.signingTally();
   }
 
   /** The line scripts wait for; the host is the TLS certificate's first name, which clients can verify. */

@@ -28,6 +28,7 @@ import org.p11ca.ca.service.CmcReply;
 import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.KeySelector;
 import org.p11ca.hsm.ObjectClass;
+import org.p11ca.hsm.SigningTally;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.pkcs11.Pkcs11Library;
 import org.p11ca.hsm.testing.SoftHsm;
@@ -84,6 +85,9 @@ class CaInstanceTest {
       assertEquals("CN=localhost", tlsCert.getSubjectX500Principal().getName());
       assertTrue(sans(tlsCert).contains(List.of(2, "localhost")), String.valueOf(sans(tlsCert)));
       assertTrue(sans(tlsCert).contains(List.of(7, "127.0.0.1")), String.valueOf(sans(tlsCert)));
+      // The TLS certificate was signed with the CA key on the token, and the tally saw it.
+      SigningTally signed = instance.signingTally().orElseThrow();
+      assertTrue(signed.signatures() >= 1 && signed.threadCpuNanos() > 0, signed.toString());
 
       // The handshake only succeeds if the server signs with the token's TLS key for a certificate chaining to
       // the CA; the client trusts nothing else.

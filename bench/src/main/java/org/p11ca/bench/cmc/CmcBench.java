@@ -30,6 +30,7 @@ import org.p11ca.ca.profile.Profiles;
 import org.p11ca.ca.repository.CaDatabase;
 import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.HsmException;
+import org.p11ca.hsm.SigningTally;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.pkcs11.Pkcs11Library;
 
@@ -121,7 +122,8 @@ public final class CmcBench {
                 + " loopback network%n", type.optionName(), identities.size(), subscriberKeysLabel(), dataDir,
                 (System.nanoTime() - setupStart) / 1e9);
             counted = load(token, ca, identities, new CmcTransport.InProcess(composed.service()), () -> -1L,
-                () -> ProcStat.compilerCpuNanos(ProcessHandle.current().pid()), workers, maxConcurrency);
+                token::signingTally, () -> ProcStat.compilerCpuNanos(ProcessHandle.current().pid()), workers,
+                maxConcurrency);
           }
         }
         if (options.transport() == CmcBenchOptions.Transport.HTTPS) {
@@ -157,21 +159,23 @@ public final class CmcBench {
           server.pid(), server.port(), (System.nanoTime() - setupStart) / 1e9, work.resolve("server.log"));
       CmcTransport transport = new CmcTransport.Https(server.port(),
           KeepAliveHttps.trusting(BenchAuthority.jca(ca.caCertificate())));
-      return load(token, ca, identities, transport, server::cpuNanos, server::compilerCpuNanos, workers,
-          maxConcurrency);
+      return load(token, ca, identities, transport, server::cpuNanos, server::signingTally,
+          server::compilerCpuNanos, workers, maxConcurrency);
     }
   }
 
   /** Settles the CA, then measures every trial against it; returns the issuances counted. */
   private long load(Token token, BenchAuthority ca, List<BenchAuthority.Identity> identities, CmcTransport transport,
-      LongSupplier serverCpuNanos, Supplier<Optional<Long>> compilerCpuNanos, ExecutorService workers,
-      int maxConcurrency) throws IOException {
+      LongSupplier serverCpuNanos, Supplier<Optional<SigningTally>> caSigning,
+      Supplier<Optional<Long>> compilerCpuNanos, ExecutorService workers, int maxConcurrency) throws IOException {
     PreSignedRequests requests = new PreSignedRequests(identities, ca.caCertificate(), options.subscriberKeys());
-    IssuanceMeter meter = new IssuanceMeter(workers, new IssuedResponse(ca.caCertificate()), serverCpuNanos);
+    IssuanceMeter meter = new IssuanceMeter(workers, new IssuedResponse(ca.caCertificate()), serverCpuNanos,
+        caSigning);
     byte[] tbsSized = identities.get(0).certificate().toASN1Structure().getTBSCertificate().getEncoded();
     long counted = settle(meter, transport, requests, compilerCpuNanos);
     return counted + measure(new ThroughputMeter(workers, Math.max(maxConcurrency, options.sessions())),
-        () -> token.sign(ca.caKey(), options.caKey().algorithm(), tbsSized), meter, transport, requests);
+        () -> token.sign(ca.caKey(), options.caKey().algorithm(), tbsSized), token::signingTally, meter,
+        transport, requests);
   }
 
   private String subscriberKeysLabel() {
@@ -223,8 +227,9 @@ public final class CmcBench {
   }
 
   /** Interleaved rounds over the raw trial and every concurrency; prints the results; returns issuances counted. */
-  private long measure(ThroughputMeter rawMeter, org.p11ca.bench.measure.Operation rawSign, IssuanceMeter meter,
-      CmcTransport transport, PreSignedRequests requests) {
+  private long measure(ThroughputMeter rawMeter, org.p11ca.bench.measure.Operation rawSign,
+      Supplier<Optional<SigningTally>> rawSigning, IssuanceMeter meter, CmcTransport transport,
+      PreSignedRequests requests) {
     List<String> trials = new ArrayList<>();
     trials.add(RAW);
     options.concurrencies().forEach(c -> trials.add(Integer.toString(c)));
@@ -242,6 +247,7 @@ public final class CmcBench {
     }
     List<Double> raw = new ArrayList<>();
     List<Double> rawCpuMillisPerSign = new ArrayList<>();
+    List<SigningTally> rawTallies = new ArrayList<>();
     Map<Integer, List<IssuanceMeter.Round>> rounds = new LinkedHashMap<>();
     options.concurrencies().forEach(c -> rounds.put(c, new ArrayList<>()));
     for (int round = 0; round < options.repeats(); round++) {
@@ -249,7 +255,9 @@ public final class CmcBench {
         String trial = trials.get((round + i) % trials.size());
         if (trial.equals(RAW)) {
           long cpuBefore = OS.getProcessCpuTime();
+          Optional<SigningTally> tallyBefore = rawSigning.get();
           double rate = rawMeter.opsPerSecond(rawSign, options.sessions(), options.measurement());
+          rawSigning.get().flatMap(after -> tallyBefore.map(after::since)).ifPresent(rawTallies::add);
           // The token runs in this JVM and nothing else does during the raw trial; the operations are the rate
           // times the timed span, which the meter's worker start-up and join stretch by a few milliseconds only.
           rawCpuMillisPerSign.add((OS.getProcessCpuTime() - cpuBefore) / 1e6
@@ -271,7 +279,8 @@ public final class CmcBench {
         rounds.get(c).add(r);
       }
     }
-    new CmcReport(out, options, transport.name()).print(new Measurement(raw), rawCpuMillisPerSign, rounds);
+    new CmcReport(out, options, transport.name()).print(new Measurement(raw), rawCpuMillisPerSign, rawTallies,
+        rounds);
     return counted;
   }
 

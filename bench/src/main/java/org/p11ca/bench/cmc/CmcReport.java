@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.p11ca.bench.measure.Measurement;
+import org.p11ca.hsm.SigningTally;
 
 /**
  * The result lines of `bench cmc`: one `raw` line, one `cmc` line per concurrency, one `ratio` line per
@@ -34,8 +36,11 @@ final class CmcReport {
   /**
    * @param rawCpuMillisPerSign per raw repeat, the load generator's process CPU (where the token runs during the raw
    *     trial) per signature: the CPU one token signature costs on this machine
+   * @param rawSigning per raw repeat, the bench token's signatures and the time they took inside the library;
+   *     empty when this JVM cannot read thread CPU time
    */
-  void print(Measurement raw, List<Double> rawCpuMillisPerSign, Map<Integer, List<IssuanceMeter.Round>> rounds) {
+  void print(Measurement raw, List<Double> rawCpuMillisPerSign, List<SigningTally> rawSigning,
+      Map<Integer, List<IssuanceMeter.Round>> rounds) {
     String key = options.caKey().optionName();
     out.printf(Locale.ROOT, "raw ca_key=%s backend=iaik op=%s threads=%d ops_per_s=%.1f min=%.1f max=%.1f"
         + " repeats=%s%n", key, options.caKey().rawOperation(), options.sessions(), raw.median(), raw.min(),
@@ -71,7 +76,7 @@ final class CmcReport {
           .median();
       out.printf(Locale.ROOT, "ratio concurrency=%d issuance/raw=%.2f%n", e.getKey(), median / raw.median());
     }
-    printCoreAccounts(median(rawCpuMillisPerSign), rounds);
+    printCoreAccounts(median(rawCpuMillisPerSign), rawSigning, rounds);
     out.flush();
   }
 
@@ -80,12 +85,23 @@ final class CmcReport {
    * s the CPU of one token signature (from the raw trial), the ratio is about s / (core time per issuance), so this
    * says what stands between the ratio and its ceiling of 0.5, and how small everything but the two signatures
    * would have to be for a target ratio.
+   *
+   * <p>Where both sides tallied their token's signatures, the server's other work is split further: a signature's
+   * thread CPU inside the library in the server against the same in the raw trial says how much dearer signing
+   * itself is amid the CA's work (caches, allocator: {@code server_signing_extra_ms}), and the rest is the CA's own
+   * work around the signatures ({@code server_ca_work_ms}).
    */
-  private void printCoreAccounts(double signMillis, Map<Integer, List<IssuanceMeter.Round>> rounds) {
+  private void printCoreAccounts(double signMillis, List<SigningTally> rawSigning,
+      Map<Integer, List<IssuanceMeter.Round>> rounds) {
     out.printf(Locale.ROOT, "# cores: the machine's core time per issuance (%d cores x wall time / issued) = the two"
         + " token signatures (2 x the raw trial's CPU per signature, %.3f ms) + the server's other work + the load"
         + " generator + other processes on the host + idle cores + steal (/proc/stat); other_budget_ms_for_0.35 is"
-        + " what all but the signatures may cost for issuance/raw = 0.35 (s/0.35 - 2s)%n", cores, signMillis);
+        + " what all but the signatures may cost for issuance/raw = 0.35 (s/0.35 - 2s). sign_cpu_raw_ms and"
+        + " sign_cpu_server_ms: a signature's thread CPU inside the token library in the raw trial and in the CA;"
+        + " server_signing_extra_ms = the CA's signatures per issuance x their difference (what signing itself costs"
+        + " more amid the CA's work), server_ca_work_ms = server_other_ms - server_signing_extra_ms%n", cores,
+        signMillis);
+    Optional<SigningTally> raw = sum(rawSigning);
     for (Map.Entry<Integer, List<IssuanceMeter.Round>> e : rounds.entrySet()) {
       List<IssuanceMeter.Round> rs = e.getValue();
       long issued = Math.max(1, rs.stream().mapToLong(IssuanceMeter.Round::issued).sum());
@@ -102,9 +118,29 @@ final class CmcReport {
             busy - serverMillis - loadMillis, rs.stream().mapToLong(r -> r.machine().get().idle()).sum() * tick,
             rs.stream().mapToLong(r -> r.machine().get().steal()).sum() * tick));
       }
+      Optional<SigningTally> server = rs.stream().allMatch(r -> r.caSigning().isPresent())
+          ? sum(rs.stream().map(r -> r.caSigning().get()).toList()) : Optional.empty();
+      if (raw.isPresent() && server.isPresent()) {
+        double rawSign = cpuMillisPerSignature(raw.get());
+        double serverSign = cpuMillisPerSignature(server.get());
+        double extra = (double) server.get().signatures() / issued * (serverSign - rawSign);
+        line.append(String.format(Locale.ROOT, " sign_cpu_raw_ms=%.3f sign_cpu_server_ms=%.3f"
+            + " server_signing_extra_ms=%.3f server_ca_work_ms=%.3f", rawSign, serverSign, extra,
+            serverMillis - 2 * signMillis - extra));
+      }
       line.append(String.format(Locale.ROOT, " other_budget_ms_for_0.35=%.3f", signMillis / 0.35 - 2 * signMillis));
       out.println(line);
     }
+  }
+
+  /** The tallies added up; empty when there are none or none has a signature. */
+  private static Optional<SigningTally> sum(List<SigningTally> tallies) {
+    SigningTally total = tallies.stream().reduce(SigningTally.NONE, SigningTally::plus);
+    return total.signatures() == 0 ? Optional.empty() : Optional.of(total);
+  }
+
+  private static double cpuMillisPerSignature(SigningTally t) {
+    return t.threadCpuNanos() / 1e6 / t.signatures();
   }
 
   static double median(List<Double> values) {

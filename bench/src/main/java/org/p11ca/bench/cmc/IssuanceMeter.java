@@ -14,6 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.p11ca.hsm.SigningTally;
 
 /**
  * Runs c load-generator workers for a fixed time, each on its own connection (opened, and for HTTPS handshaken,
@@ -35,12 +37,15 @@ final class IssuanceMeter {
    *     in this JVM, whose CPU is then the CA's
    * @param serverCpuNanos the CA's CPU time over the round: the server process's, or this JVM's when the CA runs
    *     here ({@link CmcTransport#caInThisProcess}); empty when neither could be read
+   * @param caSigning the CA token's signatures over the round and the time they took inside the library; empty
+   *     where the CA's JVM cannot read thread CPU time
    * @param machine the whole machine's CPU ticks over the round, where /proc/stat can be read
    * @param ranOut whether the pre-signed requests ran out before the time was up (the rate is still issuances
    *     over the time taken, but the round was shorter)
    */
   record Round(int concurrency, int issued, int failed, double seconds, long[] latencyNanos,
-      long loadGeneratorCpuNanos, Optional<Long> serverCpuNanos, Optional<MachineCpu.Ticks> machine, boolean ranOut,
+      long loadGeneratorCpuNanos, Optional<Long> serverCpuNanos, Optional<SigningTally> caSigning,
+      Optional<MachineCpu.Ticks> machine, boolean ranOut,
       Optional<String> firstFailure) {
 
     double issuedPerSecond() {
@@ -51,17 +56,21 @@ final class IssuanceMeter {
   private final ExecutorService workers;
   private final IssuedResponse check;
   private final LongSupplier serverCpuNanos;
+  private final Supplier<Optional<SigningTally>> caSigning;
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   /**
    * @param serverCpuNanos the server process's CPU time so far, or -1 when it cannot be read; not asked when the CA
    *     runs in this process
+   * @param caSigning the CA token's signing tally so far, in whichever process the CA runs
    */
-  IssuanceMeter(ExecutorService workers, IssuedResponse check, LongSupplier serverCpuNanos) {
+  IssuanceMeter(ExecutorService workers, IssuedResponse check, LongSupplier serverCpuNanos,
+      Supplier<Optional<SigningTally>> caSigning) {
     this.workers = workers;
     this.check = check;
     this.serverCpuNanos = serverCpuNanos;
+    this.caSigning = caSigning;
   }
 
   /** One worker's answers, in order: each request's signer, the response bytes and the latency. */
@@ -95,6 +104,7 @@ final class IssuanceMeter {
       if (!ready.await(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("load-generator workers did not start");
       }
+      Optional<SigningTally> signingBefore = caSigning.get();
       long serverCpuBefore = serverCpuNanos.getAsLong();
       Optional<MachineCpu.Ticks> machineBefore = MachineCpu.now();
       long cpuBefore = os.getProcessCpuTime();
@@ -108,6 +118,7 @@ final class IssuanceMeter {
       long cpu = os.getProcessCpuTime() - cpuBefore;
       Optional<MachineCpu.Ticks> machineAfter = MachineCpu.now();
       long serverCpuAfter = serverCpuNanos.getAsLong();
+      Optional<SigningTally> signingAfter = caSigning.get();
       long last = results.stream().mapToLong(WorkerResult::finishedNanos).max().orElse(start[0]);
       // The clock has stopped: now every answer is checked in full.
       long[] latencies = new long[results.stream().mapToInt(WorkerResult::count).sum()];
@@ -135,7 +146,7 @@ final class IssuanceMeter {
       Optional<Long> caCpu = here ? Optional.of(cpu)
           : serverCpuBefore < 0 ? Optional.empty() : Optional.of(serverCpuAfter - serverCpuBefore);
       return new Round(concurrency, issued, failed, (last - start[0]) / 1e9, latencies, here ? 0 : cpu, caCpu,
-          machineAfter.flatMap(after -> machineBefore.map(after::minus)), results.stream().anyMatch(WorkerResult::ranOut), firstFailure);
+          signingAfter.flatMap(after -> signingBefore.map(after::since)), machineAfter.flatMap(after -> machineBefore.map(after::minus)), results.stream().anyMatch(WorkerResult::ranOut), firstFailure);
     } catch (ExecutionException e) {
       throw new IllegalStateException("a load-generator worker failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {

@@ -3,6 +3,8 @@ package org.p11ca.bench.cmc;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.p11ca.bench.Bench;
+import org.p11ca.hsm.SigningTally;
 
 /**
  * The real server (the composition root {@code CaInstance} on a YAML config) in a JVM of its own, as it runs in
@@ -35,11 +38,16 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  /** The server's stdout after the ready line: only answers to what is asked on its stdin. */
+  private final BufferedReader answers;
+  private final Writer commands;
 
-  private ServerProcess(Process process, int port, Path log) {
+  private ServerProcess(Process process, int port, Path log, BufferedReader answers) {
     this.process = process;
     this.port = port;
     this.log = log;
+    this.answers = answers;
+    this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
   }
 
   static ServerProcess start(Path config, char[] pin, Path log) throws IOException {
@@ -69,7 +77,7 @@ final class ServerProcess implements AutoCloseable {
       Matcher m = READY.matcher(line.trim());
       if (m.matches()) {
         watchdog.interrupt();
-        return new ServerProcess(p, Integer.parseInt(m.group(1)), log);
+        return new ServerProcess(p, Integer.parseInt(m.group(1)), log, out);
       }
     }
     p.destroyForcibly();
@@ -94,10 +102,30 @@ final class ServerProcess implements AutoCloseable {
     return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
   }
 
+  /**
+   * The server token's signing tally so far ({@link CmcServerMain#SIGNING_TALLY}); empty when the server cannot
+   * tell (no thread CPU time in its JVM).
+   *
+   * @throws IllegalStateException when the server does not answer (it has stopped)
+   */
+  synchronized Optional<SigningTally> signingTally() {
+    try {
+      commands.write(CmcServerMain.SIGNING_TALLY + "\n");
+      commands.flush();
+      String line = answers.readLine();
+      if (line == null) {
+        throw new IllegalStateException("the server stopped; see " + log);
+      }
+      return CmcServerMain.parseTallyLine(line);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot ask the server for its signing tally: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     try {
-      process.getOutputStream().close();
+      commands.close();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         System.err.println("bench cmc: the server did not stop within 60 s; killing it");
         process.destroyForcibly();

@@ -28,6 +28,9 @@ class CmcBenchInProcessTest {
       + " issued_per_s=([0-9.]+) .* issued=(\\d+) failed=0 tls_connections_per_round=0 loadgen_cpu_ms_per_issue=0.000"
       + " loadgen_cpu_cores=0.00 server_cpu_ms_per_issue=([0-9.]+) .*$");
 
+  private static final Pattern SIGNING_SPLIT = Pattern.compile("^cores concurrency=2 .* sign_cpu_raw_ms=([0-9.]+)"
+      + " sign_cpu_server_ms=([0-9.]+) server_signing_extra_ms=-?[0-9.]+ server_ca_work_ms=-?[0-9.]+ ");
+
   /**
    * bench cmc expects what scripts/bench.sh gives it, a token directory and work directory of its own: one token
    * labelled for it, and no database or audit log of an earlier run (whose audit key is gone). This is the module's
@@ -64,6 +67,11 @@ class CmcBenchInProcessTest {
     assertTrue(lines.stream().anyMatch(l -> l.matches("^ratio concurrency=2 issuance/raw=0\\.\\d\\d$")), all);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("cores concurrency=2 ") && l.contains(" loadgen_ms=0.000")),
         all);
+    // The token's tally split the CA's work: a SoftHSM RSA-2048 signature takes a tenth of a millisecond of thread
+    // CPU at the very least, in the raw trial and in the CA alike.
+    Matcher split = lines.stream().map(SIGNING_SPLIT::matcher).filter(Matcher::find).findFirst()
+        .orElseThrow(() -> new AssertionError("no signing split in the cores line:\n" + all));
+    assertTrue(Double.parseDouble(split.group(1)) > 0.1 && Double.parseDouble(split.group(2)) > 0.1, all);
     // No server, so no TLS certificate row: the bootstrap's two signers and the counted issuances, all ISSUED.
     assertTrue(lines.stream().anyMatch(l -> l.matches("^db issued_rows=\\d+ counted_issuances=\\d+"
         + " bootstrap_and_tls=2 ok$")), all);

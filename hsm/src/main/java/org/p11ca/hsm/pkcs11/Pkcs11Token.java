@@ -36,6 +36,7 @@ import org.p11ca.hsm.ObjectId;
 import org.p11ca.hsm.PinSource;
 import org.p11ca.hsm.RsaPadding;
 import org.p11ca.hsm.SignatureAlgorithm;
+import org.p11ca.hsm.SigningTally;
 import org.p11ca.hsm.SymmetricCipher;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.TokenConfig;
@@ -70,6 +71,7 @@ public final class Pkcs11Token implements Token {
   private final Map<Long, Long> remappedHandles = new ConcurrentHashMap<>();
   private final Map<Long, KeyHandle> issuedPersistent = new ConcurrentHashMap<>();
   private final Map<Long, PublicKey> publicKeyCache = new ConcurrentHashMap<>();
+  private final SigningMeter signing = new SigningMeter();
 
   Pkcs11Token(Pkcs11Binding binding, Backend backend, TokenInfo info, TokenConfig config) {
     this.binding = binding;
@@ -107,6 +109,11 @@ public final class Pkcs11Token implements Token {
   @Override
   public Backend backend() {
     return backend;
+  }
+
+  @Override
+  public Optional<SigningTally> signingTally() {
+    return signing.tally();
   }
 
   /** How many sessions the pool may hold: the configured size, capped by the token. */
@@ -416,18 +423,19 @@ public final class Pkcs11Token implements Token {
       case RSA_PKCS1 -> {
         requireMechanism(CKM_RSA_PKCS);
         byte[] di = SignatureEncoding.digestInfo(algorithm.hash(), digest);
-        yield callOn("signing with " + key, s -> binding.sign(s, Mech.of(CKM_RSA_PKCS), nativeOf(key), di), key);
+        yield callOn("signing with " + key,
+            s -> signing.sign(() -> binding.sign(s, Mech.of(CKM_RSA_PKCS), nativeOf(key), di)), key);
       }
       case RSA_PSS -> {
         requireMechanism(CKM_RSA_PKCS_PSS);
         HashAlgorithm h = algorithm.hash();
         Mech m = Mech.of(CKM_RSA_PKCS_PSS, new Mech.Pss(hashMechanism(h), mgf(h), h.length()));
-        yield callOn("signing with " + key, s -> binding.sign(s, m, nativeOf(key), digest), key);
+        yield callOn("signing with " + key, s -> signing.sign(() -> binding.sign(s, m, nativeOf(key), digest)), key);
       }
       case ECDSA -> {
         requireMechanism(CKM_ECDSA);
         byte[] raw = callOn("signing with " + key,
-            s -> binding.sign(s, Mech.of(CKM_ECDSA), nativeOf(key), digest), key);
+            s -> signing.sign(() -> binding.sign(s, Mech.of(CKM_ECDSA), nativeOf(key), digest)), key);
         yield SignatureEncoding.ecdsaToDer(raw);
       }
     };

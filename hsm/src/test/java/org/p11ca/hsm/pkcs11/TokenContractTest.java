@@ -67,6 +67,7 @@ import org.p11ca.hsm.ObjectId;
 import org.p11ca.hsm.PinSource;
 import org.p11ca.hsm.RsaPadding;
 import org.p11ca.hsm.SignatureAlgorithm;
+import org.p11ca.hsm.SigningTally;
 import org.p11ca.hsm.SymmetricCipher;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.TokenObject;
@@ -155,6 +156,23 @@ abstract class TokenContractTest {
       return s;
     }
     return Signature.getInstance(algorithm.jcaName());
+  }
+
+  @Test
+  void signingTally_countsEachSignatureWithTheCpuItTookInTheLibrary() {
+    SigningTally before = token.signingTally().orElseThrow();
+    token.sign(rsa, SignatureAlgorithm.RSA_PKCS1_SHA256, new byte[] {1});
+    token.sign(rsa, SignatureAlgorithm.RSA_PSS_SHA256, new byte[] {2});
+    token.sign(p256, SignatureAlgorithm.ECDSA_SHA256, new byte[] {3});
+    assertThrows(HsmException.class, () -> token.sign(p256, SignatureAlgorithm.RSA_PKCS1_SHA256, new byte[] {4}));
+    SigningTally three = token.signingTally().orElseThrow().since(before);
+
+    assertEquals(3, three.signatures(), "three signatures made, the refused one not counted: " + three);
+    // SoftHSM signs on this thread: an RSA-2048 signature takes hundreds of microseconds of its CPU.
+    assertTrue(three.threadCpuNanos() > 100_000, three.toString());
+    assertTrue(three.wallNanos() > 0, three.toString());
+    SigningTally none = token.signingTally().orElseThrow().since(token.signingTally().orElseThrow());
+    assertEquals(0, none.signatures());
   }
 
   @Test
