@@ -315,6 +315,21 @@ public final class CmcBench {
       long expectedAtLeast = counted + setupRows;
       out.printf(Locale.ROOT, "db issued_rows=%d counted_issuances=%d bootstrap_and_tls=%d %s%n", rows, counted,
           setupRows, rows >= expectedAtLeast ? "ok" : "MISSING " + (expectedAtLeast - rows));
+      long usedBytes = db.read("measuring the database", CmcBench::usedBytes);
+      out.printf(Locale.ROOT, "db used_bytes=%d bytes_per_issued_row=%d (pages in use, the WAL's included, over"
+          + " issued rows: what storing a certificate costs, its request and index entries with it)%n", usedBytes,
+          rows == 0 ? 0 : usedBytes / rows);
+    }
+  }
+
+  private static long usedBytes(java.sql.Connection c) throws java.sql.SQLException {
+    return (pragma(c, "page_count") - pragma(c, "freelist_count")) * pragma(c, "page_size");
+  }
+
+  private static long pragma(java.sql.Connection c, String name) throws java.sql.SQLException {
+    try (PreparedStatement ps = c.prepareStatement("PRAGMA " + name); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -30,6 +30,7 @@ class CmcBenchInProcessTest {
 
   private static final Pattern SIGNING_SPLIT = Pattern.compile("^cores concurrency=2 .* sign_cpu_raw_ms=([0-9.]+)"
       + " sign_cpu_server_ms=([0-9.]+) server_signing_extra_ms=-?[0-9.]+ server_ca_work_ms=-?[0-9.]+ ");
+  private static final Pattern BYTES_PER_ROW = Pattern.compile("^db used_bytes=\\d+ bytes_per_issued_row=(\\d+) \\(");
 
   /**
    * bench cmc expects what scripts/bench.sh gives it, a token directory and work directory of its own: one token
@@ -75,5 +76,9 @@ class CmcBenchInProcessTest {
     // No server, so no TLS certificate row: the bootstrap's two signers and the counted issuances, all ISSUED.
     assertTrue(lines.stream().anyMatch(l -> l.matches("^db issued_rows=\\d+ counted_issuances=\\d+"
         + " bootstrap_and_tls=2 ok$")), all);
+    // Storage per certificate: at least its base64 DER (an RSA-2048 subscriber's is over 1 KB).
+    Matcher storage = lines.stream().map(BYTES_PER_ROW::matcher).filter(Matcher::find).findFirst()
+        .orElseThrow(() -> new AssertionError("no storage line:\n" + all));
+    assertTrue(Long.parseLong(storage.group(1)) > 1000, all);
   }
 }

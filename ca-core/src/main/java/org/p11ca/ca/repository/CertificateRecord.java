@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * One certificate row. {@code certificate}, {@code notBefore} and {@code notAfter} are present once issued (and stay
- * present after revocation); a row revoked while still RESERVED never gets them.
+ * present after revocation); a row revoked while still RESERVED never gets them. {@code tbsCertificate}, what was
+ * reserved for the token to sign, is present until the certificate is stored, which then holds it.
  */
 public record CertificateRecord(
     BigInteger serial,
@@ -15,7 +16,7 @@ public record CertificateRecord(
     Optional<Long> requestId,
     String profileId,
     String subjectDn,
-    byte[] tbsCertificate,
+    Optional<byte[]> tbsCertificate,
     Optional<byte[]> certificate,
     Optional<Instant> notBefore,
     Optional<Instant> notAfter,
@@ -29,7 +30,7 @@ public record CertificateRecord(
     Objects.requireNonNull(requestId);
     Objects.requireNonNull(profileId);
     Objects.requireNonNull(subjectDn);
-    tbsCertificate = tbsCertificate.clone();
+    tbsCertificate = tbsCertificate.map(byte[]::clone);
     certificate = certificate.map(byte[]::clone);
     Objects.requireNonNull(notBefore);
     Objects.requireNonNull(notAfter);
@@ -38,9 +39,10 @@ public record CertificateRecord(
     Objects.requireNonNull(revocation);
   }
 
+  /** The TBSCertificate reserved for signing, until the certificate is stored. */
   @Override
-  public byte[] tbsCertificate() {
-    return tbsCertificate.clone();
+  public Optional<byte[]> tbsCertificate() {
+    return tbsCertificate.map(byte[]::clone);
   }
 
   /** The DER certificate, once issued. */

@@ -111,7 +111,9 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   private static void updateIssued(Connection c, String serial, byte[] certificateDer, Instant notBefore,
       Instant notAfter, long now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE certificate SET status = ?, der_b64 = ?,"
+    // The reserved TBS is dropped here: the certificate holds the same bytes (the issuer signs exactly what was
+    // reserved), and keeping both doubled the row (schema 10).
+    try (PreparedStatement ps = c.prepareStatement("UPDATE certificate SET status = ?, der_b64 = ?, tbs_b64 = '',"
         + " not_before = ?, not_after = ?, issued_at = ? WHERE serial_hex = ? AND status = ?")) {
       ps.setString(1, CertificateStatus.ISSUED.name());
       ps.setString(2, Base64.getEncoder().encodeToString(certificateDer));
@@ -264,13 +266,14 @@ public final class JdbcCertificateStore implements CertificateStore {
         : Optional.of(new Revocation(RevocationReason.ofCode(rs.getInt("revocation_reason")),
             Jdbc.optionalInstant(rs, "invalidity_date"), revokedAt.get()));
     String der = rs.getString("der_b64");
+    String tbs = rs.getString("tbs_b64");
     return new CertificateRecord(
         SerialHex.parse(rs.getString("serial_hex")),
         CertificateStatus.valueOf(rs.getString("status")),
         Jdbc.optionalLong(rs, "request_id"),
         rs.getString("profile_id"),
         rs.getString("subject_dn"),
-        Base64.getDecoder().decode(rs.getString("tbs_b64")),
+        tbs.isEmpty() ? Optional.empty() : Optional.of(Base64.getDecoder().decode(tbs)),
         der == null ? Optional.empty() : Optional.of(Base64.getDecoder().decode(der)),
         Jdbc.optionalInstant(rs, "not_before"),
         Jdbc.optionalInstant(rs, "not_after"),

@@ -2,6 +2,7 @@ package org.p11ca.ca.issuance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -54,13 +55,32 @@ class StoredIssuanceTest {
   void issuedCertificateIsStoredWithTheTbsRecordedBeforeSigning(@TempDir Path dir) throws Exception {
     try (CaDatabase db = CaDatabase.openSqlite(dir)) {
       JdbcCertificateStore store = new JdbcCertificateStore(db, Clock.fixed(NOW, ZoneOffset.UTC));
-      CertificateIssuer issuer = new CertificateIssuer(ca.token, ca.key, ca.algorithm, caCert,
-          new StoredSerialReservation(store), new SerialNumbers(new SecureRandom()), Clock.fixed(NOW, ZoneOffset.UTC));
+      StoredSerialReservation stored = new StoredSerialReservation(store);
+      // The row as it stood when the token had signed and the certificate was about to be stored.
+      List<CertificateRecord> beforeStoring = new java.util.ArrayList<>();
+      SerialReservation watched = new SerialReservation() {
+        @Override
+        public boolean reserve(BigInteger serial, CertificateIntent intent) {
+          return stored.reserve(serial, intent);
+        }
+
+        @Override
+        public void issued(BigInteger serial, CertificateIntent intent, X509CertificateHolder certificate) {
+          beforeStoring.add(store.find(serial).orElseThrow());
+          stored.issued(serial, intent, certificate);
+        }
+      };
+      CertificateIssuer issuer = new CertificateIssuer(ca.token, ca.key, ca.algorithm, caCert, watched,
+          new SerialNumbers(new SecureRandom()), Clock.fixed(NOW, ZoneOffset.UTC));
       IssuedCertificate issued = issuer.issue(userSigned());
+      assertEquals(CertificateStatus.RESERVED, beforeStoring.get(0).status());
+      assertArrayEquals(issued.cert().toASN1Structure().getTBSCertificate().getEncoded(),
+          beforeStoring.get(0).tbsCertificate().orElseThrow());
       CertificateRecord row = store.find(issued.serial()).orElseThrow();
       assertEquals(CertificateStatus.ISSUED, row.status());
       assertArrayEquals(issued.cert().getEncoded(), row.certificate().orElseThrow());
-      assertArrayEquals(issued.cert().toASN1Structure().getTBSCertificate().getEncoded(), row.tbsCertificate());
+      // Stored once: the certificate holds the TBS that was reserved.
+      assertTrue(row.tbsCertificate().isEmpty());
       assertEquals("caFullCMCUserSignedCert", row.profileId());
       // The row's validity comes from the reserved intent, not from the DER: it must be the certificate's.
       assertEquals(issued.cert().getNotBefore().toInstant(), row.notBefore().orElseThrow());

@@ -1,16 +1,21 @@
 package org.p11ca.ca.repository;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +31,7 @@ class CaDatabaseTest {
       assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "crl", "key_recovery",
           "key_recovery_approval", "pending_pop", "shared_secret"),
           userTables(db));
-      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"), appliedVersions(db));
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"), appliedVersions(db));
     }
   }
 
@@ -34,10 +39,36 @@ class CaDatabaseTest {
   void openSqlite_reopened_appliesNothingTwice() throws SQLException {
     CaDatabase.openSqlite(dir).close();
     try (CaDatabase db = CaDatabase.openSqlite(dir)) {
-      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"), appliedVersions(db));
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"), appliedVersions(db));
       assertEquals(List.of("agent_role", "archived_key", "cert_request", "certificate", "crl", "key_recovery",
           "key_recovery_approval", "pending_pop", "shared_secret"),
           userTables(db));
+    }
+  }
+
+  @Test
+  void schema10_dropsTheReservedTbsOfRowsThatHoldTheirCertificate_only() throws SQLException {
+    String url = "jdbc:sqlite:" + dir.resolve(CaDatabase.SQLITE_FILE).toAbsolutePath();
+    Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("9").load().migrate();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      String insert = "INSERT INTO certificate (serial_hex, status, profile_id, subject_dn, tbs_b64, der_b64,"
+          + " reserved_at) VALUES ";
+      s.executeUpdate(insert + "('a', 'ISSUED', 'p', 'CN=a', 'AQ==', 'MAMCAS0=', 1)");
+      s.executeUpdate(insert + "('b', 'REVOKED', 'p', 'CN=b', 'Ag==', 'MAMCAS4=', 1)");
+      s.executeUpdate(insert + "('c', 'RESERVED', 'p', 'CN=c', 'Aw==', NULL, 1)");
+      s.executeUpdate(insert + "('d', 'REVOKED', 'p', 'CN=d', 'BA==', NULL, 1)");
+    }
+    try (CaDatabase db = CaDatabase.openSqlite(dir)) {
+      CertificateStore store = new JdbcCertificateStore(db, Clock.systemUTC());
+      assertTrue(store.find(BigInteger.valueOf(0x0a)).orElseThrow().tbsCertificate().isEmpty());
+      assertTrue(store.find(BigInteger.valueOf(0x0b)).orElseThrow().tbsCertificate().isEmpty());
+      assertArrayEquals(new byte[] {0x30, 0x03, 0x02, 0x01, 0x2e},
+          store.find(BigInteger.valueOf(0x0b)).orElseThrow().certificate().orElseThrow());
+      // Reserved (and revoked while reserved): the TBS is all there is of what the token may have signed.
+      assertArrayEquals(new byte[] {3}, store.find(BigInteger.valueOf(0x0c)).orElseThrow().tbsCertificate()
+          .orElseThrow());
+      assertArrayEquals(new byte[] {4}, store.find(BigInteger.valueOf(0x0d)).orElseThrow().tbsCertificate()
+          .orElseThrow());
     }
   }
 

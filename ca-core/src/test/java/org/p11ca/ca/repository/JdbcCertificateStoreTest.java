@@ -61,7 +61,8 @@ class JdbcCertificateStoreTest {
     assertTrue(store.reserve(reservation(BIG_SERIAL)));
     CertificateRecord reserved = store.find(BIG_SERIAL).orElseThrow();
     assertEquals(CertificateStatus.RESERVED, reserved.status());
-    assertArrayEquals(("tbs-" + BIG_SERIAL).getBytes(StandardCharsets.UTF_8), reserved.tbsCertificate());
+    assertArrayEquals(("tbs-" + BIG_SERIAL).getBytes(StandardCharsets.UTF_8),
+        reserved.tbsCertificate().orElseThrow());
     assertTrue(reserved.certificate().isEmpty());
     assertEquals(NOW, reserved.reservedAt());
 
@@ -74,6 +75,7 @@ class JdbcCertificateStoreTest {
     assertEquals(CertificateStatus.ISSUED, issued.status());
     assertEquals(BIG_SERIAL, issued.serial());
     assertArrayEquals(der, issued.certificate().orElseThrow());
+    assertTrue(issued.tbsCertificate().isEmpty(), "the certificate holds the TBS once issued");
     assertEquals(Optional.of(notBefore), issued.notBefore());
     assertEquals(Optional.of(notAfter), issued.notAfter());
     assertEquals(Optional.of(NOW), issued.issuedAt());
@@ -186,6 +188,9 @@ class JdbcCertificateStoreTest {
     CertificateRecord revoked = assertInstanceOf(RevocationResult.Revoked.class, result).certificate();
     assertTrue(revoked.certificate().isEmpty());
     assertEquals(CertificateStatus.REVOKED, revoked.status());
+    // What the token may have signed stays on record: the only trace of that certificate.
+    assertArrayEquals(("tbs-" + BigInteger.TEN).getBytes(StandardCharsets.UTF_8),
+        revoked.tbsCertificate().orElseThrow());
   }
 
   @Test
