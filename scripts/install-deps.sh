@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing p11ca needs on a Debian machine: a JDK 17, Maven, SoftHSM2, and the
-# independent checkers the tests call (openssl, pkcs11-tool from opensc, p11tool from gnutls-bin).
+# independent checkers the tests call (openssl, pkcs11-tool from opensc, p11tool from gnutls-bin), and curl, with
+# which the quickstart fetches the CRL as a relying party would.
 # Installs only what is missing. As root it uses apt-get; otherwise it prints the command and exits 1.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ need softhsm2-util softhsm2
 need pkcs11-tool opensc
 need p11tool gnutls-bin
 need openssl openssl
+need curl curl
 
 if ((${#missing[@]} == 0)); then
   exit 0

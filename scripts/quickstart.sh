@@ -7,10 +7,12 @@
 # 1. installs what is missing (scripts/install-deps.sh) and builds the jars;
 # 2. creates the SoftHSM2 token (CA, KRA, audit and TLS keys, root CA certificate) and DATA_DIR/p11ca.yaml;
 # 3. bootstraps a demo user certificate (UID=demo) with `p11ca bootstrap`, as an operator issues a first signer;
-# 4. starts the CA on https://localhost:${P11CA_PORT:-8443} (0 = any free port);
+# 4. starts the CA on https://localhost:${P11CA_PORT:-8443} (0 = any free port), with its CRL and OCSP responder
+#    on http://localhost:${P11CA_STATUS_PORT:-8080} for relying parties (the URLs its certificates carry);
 # 5. enrolls once as Dogtag's tools would: a new key and CRMF request with signature POP, a Full PKI Request signed
 #    with the demo user's certificate, submitted over HTTPS with that certificate as TLS client certificate;
-# 6. prints the issued certificate (DATA_DIR/demo/cert.pem) and checks it with openssl against DATA_DIR/ca.pem.
+# 6. prints the issued certificate (DATA_DIR/demo/cert.pem) and checks it with openssl against DATA_DIR/ca.pem,
+#    then as a relying party would: its status by OCSP and the CRL, both from the URLs in the certificate.
 # Run again, it reuses the token, database and demo user, and enrolls once more.
 set -euo pipefail
 
@@ -19,7 +21,7 @@ args=()
 for a in "$@"; do
   case "$a" in
     --once) once=1 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "quickstart: unknown option $a" >&2; exit 2 ;;
     *) args+=("$a") ;;
   esac
@@ -27,6 +29,12 @@ done
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 data_arg=${args[0]:-${P11CA_DATA:-./p11ca-data}}
 port=${P11CA_PORT:-8443}
+status_port=${P11CA_STATUS_PORT:-8080}
+if [[ ! $status_port =~ ^[1-9][0-9]*$ ]]; then
+  # Not 0: the certificates carry this port in their CRL and OCSP URLs, written before the server picks one.
+  echo "quickstart: P11CA_STATUS_PORT must be a port number, not '$status_port'" >&2
+  exit 2
+fi
 
 "$root/scripts/install-deps.sh"
 
@@ -61,6 +69,11 @@ token:
 http:
   port: $port
   tlsHostNames: [localhost]
+  statusPort: $status_port
+# Put in every certificate whose profile names no URLs of its own; served on statusPort over plain HTTP.
+locations:
+  crlDistributionPoint: http://localhost:$status_port/ca/ee/ca/getCRL
+  ocsp: http://localhost:$status_port/ocsp
 YAML
 fi
 
@@ -109,6 +122,31 @@ url=$(grep -m1 '^p11ca: listening on https://' "$log" | sed 's/^p11ca: listening
 [[ -n $url ]] || { echo "quickstart: the CA did not start within 60 s; see $log" >&2; exit 1; }
 echo "quickstart: CA listening on $url (log: $log)"
 
+# As a relying party: the certificate's own OCSP and CRL URLs, answered by the CA's status listener. A data
+# directory made before the quickstart configured one has certificates without them; nothing to check there.
+check_status() {
+  local cert=$1 ocsp crl
+  ocsp=$(openssl x509 -in "$cert" -noout -ocsp_uri)
+  crl=$(openssl x509 -in "$cert" -noout -ext crlDistributionPoints | sed -n 's/^ *URI://p' | head -1)
+  if [[ -z $ocsp || -z $crl ]]; then
+    echo "quickstart: the certificate names no OCSP or CRL URL (a configuration made before they were set)"
+    return 0
+  fi
+  local answer
+  answer=$(openssl ocsp -issuer "$data/ca.pem" -cert "$cert" -url "$ocsp" -CAfile "$data/ca.pem" 2>&1) || {
+    echo "quickstart: OCSP at $ocsp failed: $answer" >&2
+    return 1
+  }
+  echo "quickstart: OCSP at $ocsp: $(grep -F "$cert:" <<<"$answer" | sed "s|^$cert: ||")"
+  curl -fsS -o "$run/crl.der" "$crl" || { echo "quickstart: cannot fetch the CRL at $crl" >&2; return 1; }
+  openssl crl -inform DER -in "$run/crl.der" -CAfile "$data/ca.pem" -noout 2>&1 | grep -q '^verify OK' || {
+    echo "quickstart: the CRL at $crl does not verify against $data/ca.pem" >&2
+    return 1
+  }
+  echo "quickstart: CRL at $crl: signed by the CA, $(openssl crl -inform DER -in "$run/crl.der" -noout -text \
+    | grep -c 'Serial Number:') revoked"
+}
+
 run="$demo/enroll-$(date -u +%Y%m%dT%H%M%SZ)-$$"
 mkdir -p "$run"
 cmc crmf --new-key rsa:2048 --key-p12 "$run/key.p12" --password-file "$pass" --subject "$user" --pop signature \
@@ -125,6 +163,7 @@ cp "$run/cert.pem" "$demo/cert.pem"
 echo "quickstart: issued over CMC, signed on the token (key and request in $run):"
 openssl x509 -in "$demo/cert.pem" -noout -subject -issuer -serial -dates -ext keyUsage,extendedKeyUsage
 openssl verify -CAfile "$data/ca.pem" "$demo/cert.pem"
+check_status "$demo/cert.pem"
 echo "quickstart: CA certificate $data/ca.pem, demo certificate $demo/cert.pem"
 
 if [[ -n $once ]]; then

@@ -40,18 +40,29 @@ class QuickstartScriptTest {
 
   Path data;
   Path config;
+  /** The CRL and OCSP listener's port: in the demo certificate's URLs, so fixed before the server starts. */
+  int statusPort;
   Processes.Result firstRun;
 
   @BeforeAll
   void runQuickstartOnce(@TempDir Path dir) {
     data = dir.resolve("p11ca-data");
     config = data.resolve("p11ca.yaml");
+    statusPort = freePort();
     firstRun = quickstart();
   }
 
   private Processes.Result quickstart() {
-    return Processes.run(Map.of("P11CA_PORT", "0"), "bash", "scripts/quickstart.sh", "--once", data.toString())
-        .requireSuccess();
+    return Processes.run(Map.of("P11CA_PORT", "0", "P11CA_STATUS_PORT", Integer.toString(statusPort)), "bash",
+        "scripts/quickstart.sh", "--once", data.toString()).requireSuccess();
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private Map<String, String> softhsmEnv() {
@@ -81,6 +92,20 @@ class QuickstartScriptTest {
     assertEquals("UID=demo,O=p11ca Demo", name("subject", demoPem));
     assertTrue(firstRun.stdout().contains("quickstart: bootstrapping the demo user's first certificate"),
         firstRun.stdout());
+  }
+
+  @Test
+  void firstRun_demoCertificateNamesTheCasCrlAndOcsp_andBothAnswerForIt() {
+    String status = "http://localhost:" + statusPort;
+    Path demoPem = data.resolve("demo/cert.pem");
+    assertEquals(status + "/ocsp", openssl("x509", "-in", demoPem.toString(), "-noout", "-ocsp_uri").stdout()
+        .strip());
+    String crlDp = openssl("x509", "-in", demoPem.toString(), "-noout", "-ext", "crlDistributionPoints").stdout();
+    assertTrue(crlDp.contains("URI:" + status + "/ca/ee/ca/getCRL"), crlDp);
+    // The script asked as a relying party: openssl ocsp against the CA certificate, the CRL fetched and verified.
+    assertTrue(firstRun.stdout().contains("quickstart: OCSP at " + status + "/ocsp: good"), firstRun.stdout());
+    assertTrue(firstRun.stdout().contains("quickstart: CRL at " + status + "/ca/ee/ca/getCRL: signed by the CA,"
+        + " 0 revoked"), firstRun.stdout());
   }
 
   @Test
@@ -142,9 +167,11 @@ class QuickstartScriptTest {
     assertTrue(listening.find(), run.stdout());
     int port = Integer.parseInt(listening.group(1));
     assertTrue(port > 0, "P11CA_PORT=0 gives an ephemeral port, and the script prints the real one");
-    try (Socket s = new Socket()) {
-      assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress("127.0.0.1", port), 5000),
-          "nothing listens on port " + port + " after the script exits");
+    for (int closed : new int[] {port, statusPort}) {
+      try (Socket s = new Socket()) {
+        assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress("127.0.0.1", closed), 5000),
+            "nothing listens on port " + closed + " after the script exits");
+      }
     }
   }
 }
