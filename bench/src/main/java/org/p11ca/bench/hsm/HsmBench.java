@@ -22,6 +22,8 @@ import org.p11ca.bench.measure.Trial;
 import org.p11ca.bench.measure.TrialKey;
 import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.HsmException;
+import org.p11ca.hsm.KeyHandle;
+import org.p11ca.hsm.SignatureAlgorithm;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.pkcs11.Pkcs11Library;
 import org.p11ca.hsm.pkcs11.Pkcs11Token;
@@ -39,6 +41,8 @@ public final class HsmBench {
   private static final String TOKEN_OBJECT = "create-destroy-aes256-token-object";
   private static final String SESSION_OBJECT = "create-destroy-aes256-session-object";
   private static final Backend OBJECT_BACKEND = Backend.IAIK;
+  /** The server's backend for the CA key. */
+  private static final Backend INTERLEAVE_BACKEND = Backend.IAIK;
 
   private final BenchOptions options;
   private final PrintStream out;
@@ -82,6 +86,7 @@ public final class HsmBench {
       List<String> throughputOps = measureThroughputSet(operations, rounds, report);
       measureTokenOpening(new TokenOpening(loginOnly), rounds, report);
       measureObjectCreation(operations.get(OBJECT_BACKEND), rounds, report);
+      measureSigningAfterOtherWork(tokens.get(INTERLEAVE_BACKEND));
 
       report.printSummary();
       report.printBackendAndThreadRatios(throughputOps);
@@ -201,6 +206,31 @@ public final class HsmBench {
     Optional<Measurement> sessionObjects = results.measurement(OBJECT_BACKEND, SESSION_OBJECT, 1);
     if (tokenObjects.isPresent() && sessionObjects.isPresent()) {
       report.printObjectCost(OBJECT_BACKEND, tokenObjects.get(), sessionObjects.get());
+    }
+  }
+
+  /**
+   * One thread, RSA-2048 and P-256 (the CA key types bench cmc measures): a signature back to back against one after
+   * a millisecond of other work, as the CA makes them. Not interleaved with the throughput rounds: one thread alone,
+   * so that nothing else runs on its core between the signatures.
+   */
+  private void measureSigningAfterOtherWork(Token token) {
+    if (token.signingTally().isEmpty()) {
+      out.println("interleave backend=" + HsmResults.backendName(INTERLEAVE_BACKEND) + " unmeasured: the token"
+          + " keeps no signing tally");
+      return;
+    }
+    BenchKeys keys = BenchKeys.find(token);
+    byte[] data = new byte[1024];
+    new java.security.SecureRandom().nextBytes(data);
+    record Signing(String op, KeyHandle key, SignatureAlgorithm algorithm, int perSpan) {
+    }
+    for (Signing s : List.of(
+        new Signing(TokenOperations.SIGN_RSA2048, keys.rsa2048Signing(), SignatureAlgorithm.RSA_PKCS1_SHA256, 100),
+        new Signing("sign-ecdsa-p256-sha256", keys.p256Signing(), SignatureAlgorithm.ECDSA_SHA256, 500))) {
+      SigningAfterOtherWork.Result result = new SigningAfterOtherWork(() -> token.signingTally().orElseThrow(),
+          () -> token.sign(s.key(), s.algorithm(), data), s.perSpan()).measure(options.repeats());
+      out.println(result.line(HsmResults.backendName(INTERLEAVE_BACKEND), s.op()));
     }
   }
 

@@ -1,0 +1,78 @@
+package org.p11ca.bench.hsm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.math.BigInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.p11ca.hsm.SigningTally;
+
+/**
+ * The interleaving measurement's mechanics, with a stand-in for the token: a "signature" that is real CPU work
+ * (a modular exponentiation) and a tally that counts it as Pkcs11Token's does, thread CPU around the call. Whether
+ * a real token's signatures get dearer after other work is what the bench measures, not what a test can assert.
+ */
+class SigningAfterOtherWorkTest {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(1024).subtract(BigInteger.valueOf(105));
+
+  /** Cumulative, like a token's tally: signatures and the thread CPU they took. */
+  private final AtomicLong signatures = new AtomicLong();
+  private final AtomicLong cpuNanos = new AtomicLong();
+
+  private SigningTally tally() {
+    return new SigningTally(signatures.get(), 0, cpuNanos.get());
+  }
+
+  private void sign() {
+    long start = THREADS.getCurrentThreadCpuTime();
+    BigInteger.valueOf(3).modPow(MODULUS.subtract(BigInteger.TWO), MODULUS);
+    cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - start);
+    signatures.incrementAndGet();
+  }
+
+  @Test
+  void measure_alternatesBackToBackAndAfterOtherWork_andCountsEverySignature() {
+    SigningAfterOtherWork.Result result = new SigningAfterOtherWork(this::tally, this::sign, 20).measure(3);
+
+    // 3 repeats x 2 gaps x (20 timed + 1 untimed) signatures.
+    assertEquals(126, signatures.get());
+    for (SigningAfterOtherWork.Cost c : new SigningAfterOtherWork.Cost[] {result.backToBack(),
+        result.afterOtherWork()}) {
+      assertTrue(c.minMillis() > 0 && c.minMillis() <= c.medianMillis() && c.medianMillis() <= c.maxMillis(),
+          c.toString());
+      // A 1024-bit modular exponentiation takes well under the millisecond of other work; were the gap's work
+      // counted as signing, the figure would be over a millisecond.
+      assertTrue(c.medianMillis() < 1.0, c.toString());
+    }
+    assertEquals(result.afterOtherWork().medianMillis() - result.backToBack().medianMillis(), result.extraMillis(),
+        1e-12);
+  }
+
+  @Test
+  void line_namesBackendOperationBothCostsAndTheExtra() {
+    SigningAfterOtherWork.Result result = new SigningAfterOtherWork.Result(
+        new SigningAfterOtherWork.Cost(0.300, 0.290, 0.310), new SigningAfterOtherWork.Cost(0.375, 0.360, 0.400));
+    String line = result.line("iaik", "sign-rsa2048-pkcs1-sha256");
+    Matcher m = Pattern.compile("^interleave backend=iaik op=sign-rsa2048-pkcs1-sha256 back_to_back_ms=0\\.300"
+        + " min=0\\.290 max=0\\.310 after_1ms_other_work_ms=0\\.375 min=0\\.360 max=0\\.400 extra_ms=(\\S+)"
+        + " extra=(\\S+)$").matcher(line);
+    assertTrue(m.matches(), line);
+    assertEquals("0.075", m.group(1));
+    assertEquals("+25%", m.group(2));
+  }
+
+  @Test
+  void aTokenWhoseTallyMissesTheSignaturesIsRefused() {
+    SigningAfterOtherWork untallied = new SigningAfterOtherWork(() -> SigningTally.NONE, () -> { }, 5);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> untallied.measure(1));
+    assertTrue(e.getMessage().contains("tallied 0 signatures for 5 made"), e.getMessage());
+  }
+}
