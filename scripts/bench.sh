@@ -44,8 +44,10 @@
 # and one `ratio concurrency=N issuance/raw=X.XX` line per concurrency (0.5 is the ceiling: two signatures each),
 # then one `cores ...` line per concurrency: the machine's core time per issuance split into the two signatures,
 # the server's other work, the load generator, other processes, idle cores and steal (/proc/stat), and the server's
-# other work split into what its signatures cost more than the raw trial's and the CA's own work; last, two `db`
-# lines: every counted issuance is an ISSUED row, and the database bytes in use per issued row.
+# other work split into what its signatures cost more than the raw trial's and the CA's own work; then an
+# `interleave ...` line (the raw trial's signature on one thread, back to back against after 1 ms of other work:
+# the token's own part of that extra); last, two `db` lines: every counted issuance is an ISSUED row, and the
+# database bytes in use per issued row.
 # kra prints one `kra ...` line per operation and thread count (ops/s median, min, max), a `cost` line per thread
 # count, and `ratio threads=N archive/raw-unwrap=X.XX` lines.
 # ocsp prints `raw ...` and `ocsp ...` lines per concurrency (median ops/s, min, max, ms per op) and

@@ -24,6 +24,7 @@ import org.p11ca.bench.hsm.BenchToken;
 import org.p11ca.bench.hsm.HsmBench;
 import org.p11ca.bench.measure.FsyncProbe;
 import org.p11ca.bench.measure.Measurement;
+import org.p11ca.bench.measure.SigningAfterOtherWork;
 import org.p11ca.bench.measure.ThroughputMeter;
 import org.p11ca.ca.profile.ProfileLoader;
 import org.p11ca.ca.profile.Profiles;
@@ -281,7 +282,24 @@ public final class CmcBench {
     }
     new CmcReport(out, options, transport.name()).print(new Measurement(raw), rawCpuMillisPerSign, rawTallies,
         rounds);
+    printSigningAfterOtherWork(rawSign, rawSigning);
     return counted;
+  }
+
+  /**
+   * How much of server_signing_extra_ms the token shows alone: the raw trial's signature on one thread, back to
+   * back against after a millisecond of other work, as the CA signs. Run after the rounds, with the CA idle.
+   */
+  private void printSigningAfterOtherWork(org.p11ca.bench.measure.Operation rawSign,
+      Supplier<Optional<SigningTally>> rawSigning) {
+    if (rawSigning.get().isEmpty()) {
+      return;
+    }
+    SigningAfterOtherWork.Result result = new SigningAfterOtherWork(() -> rawSigning.get().orElseThrow(),
+        rawSign::performOnce, options.caKey() == CaKeyType.P256 ? 500 : 100).measure(options.repeats());
+    out.println("# interleave: the raw trial's signature on one thread, back to back and after 1 ms of other work"
+        + " (the CA signs after its own work): what the token alone shows of server_signing_extra_ms, per signature");
+    out.println(result.line("iaik", options.caKey().rawOperation()));
   }
 
   /** Requests for one trial: 1.5 times what the expected rate needs, and a margin for the first answers. */

@@ -17,6 +17,7 @@ import org.p11ca.bench.BenchOptions;
 import org.p11ca.bench.measure.InterleavedRounds;
 import org.p11ca.bench.measure.Measurement;
 import org.p11ca.bench.measure.Outcome;
+import org.p11ca.bench.measure.SigningAfterOtherWork;
 import org.p11ca.bench.measure.ThroughputMeter;
 import org.p11ca.bench.measure.Trial;
 import org.p11ca.bench.measure.TrialKey;

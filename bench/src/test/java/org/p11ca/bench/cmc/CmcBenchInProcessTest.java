@@ -30,6 +30,8 @@ class CmcBenchInProcessTest {
 
   private static final Pattern SIGNING_SPLIT = Pattern.compile("^cores concurrency=2 .* sign_cpu_raw_ms=([0-9.]+)"
       + " sign_cpu_server_ms=([0-9.]+) server_signing_extra_ms=-?[0-9.]+ server_ca_work_ms=-?[0-9.]+ ");
+  private static final Pattern INTERLEAVE = Pattern.compile("^interleave backend=iaik"
+      + " op=sign-rsa2048-pkcs1-sha256 back_to_back_ms=([0-9.]+) .* after_1ms_other_work_ms=([0-9.]+) ");
   private static final Pattern BYTES_PER_ROW = Pattern.compile("^db used_bytes=\\d+ bytes_per_issued_row=(\\d+) \\(");
 
   /**
@@ -80,5 +82,10 @@ class CmcBenchInProcessTest {
     Matcher storage = lines.stream().map(BYTES_PER_ROW::matcher).filter(Matcher::find).findFirst()
         .orElseThrow(() -> new AssertionError("no storage line:\n" + all));
     assertTrue(Long.parseLong(storage.group(1)) > 1000, all);
+    // The raw trial's signature alone, back to back and after other work: SoftHSM's RSA-2048 takes a tenth of a
+    // millisecond at the very least either way.
+    Matcher interleave = lines.stream().map(INTERLEAVE::matcher).filter(Matcher::find).findFirst()
+        .orElseThrow(() -> new AssertionError("no interleave line:\n" + all));
+    assertTrue(Double.parseDouble(interleave.group(1)) > 0.1 && Double.parseDouble(interleave.group(2)) > 0.1, all);
   }
 }

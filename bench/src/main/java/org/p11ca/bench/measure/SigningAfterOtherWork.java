@@ -1,4 +1,4 @@
-package org.p11ca.bench.hsm;
+package org.p11ca.bench.measure;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,13 +17,13 @@ import org.p11ca.hsm.SigningTally;
  * millisecond of the CA's own Java, and on this host's CPUs a signature made after that costs more than one made
  * right after another (OpenSSL's RSA uses AVX-512 and its P-256 AVX2, and the wide vector units power down when
  * unused for a fraction of a millisecond). {@code bench.sh cmc} shows the difference as the server's
- * {@code server_signing_extra_ms}; this shows the token's own part of it, with nothing of the CA around it. On an
- * HSM, which signs on its own hardware, both figures are near zero.
+ * {@code server_signing_extra_ms}; this shows the token's own part of it, with nothing of the CA around it (bench
+ * hsm and bench cmc both print it). On an HSM, which signs on its own hardware, both figures are near zero.
  */
-final class SigningAfterOtherWork {
+public final class SigningAfterOtherWork {
 
   /** The CA's own work between two signatures of an issuance is of this order (bench.sh cmc, 2 cores). */
-  static final Duration OTHER_WORK = Duration.ofMillis(1);
+  public static final Duration OTHER_WORK = Duration.ofMillis(1);
 
   private final Supplier<SigningTally> tally;
   private final Runnable sign;
@@ -36,7 +36,7 @@ final class SigningAfterOtherWork {
    * @param sign makes one signature on that token
    * @param signaturesPerSpan signatures per timed span (each span is one repeat of one gap)
    */
-  SigningAfterOtherWork(Supplier<SigningTally> tally, Runnable sign, int signaturesPerSpan) {
+  public SigningAfterOtherWork(Supplier<SigningTally> tally, Runnable sign, int signaturesPerSpan) {
     this.tally = Objects.requireNonNull(tally);
     this.sign = Objects.requireNonNull(sign);
     if (signaturesPerSpan < 1) {
@@ -46,18 +46,18 @@ final class SigningAfterOtherWork {
   }
 
   /** CPU per signature in ms: median, min and max over the repeats. */
-  record Cost(double medianMillis, double minMillis, double maxMillis) {
+  public record Cost(double medianMillis, double minMillis, double maxMillis) {
   }
 
   /** Back to back and after {@link #OTHER_WORK}, each the median of {@code repeats} spans, alternating. */
-  record Result(Cost backToBack, Cost afterOtherWork) {
+  public record Result(Cost backToBack, Cost afterOtherWork) {
 
-    double extraMillis() {
+    public double extraMillis() {
       return afterOtherWork.medianMillis() - backToBack.medianMillis();
     }
 
     /** One line: {@code interleave backend=... op=... back_to_back_ms=... after_1ms_ms=... extra_ms=... extra=+N%}. */
-    String line(String backend, String op) {
+    public String line(String backend, String op) {
       return String.format(Locale.ROOT, "interleave backend=%s op=%s back_to_back_ms=%.3f min=%.3f max=%.3f"
           + " after_%dms_other_work_ms=%.3f min=%.3f max=%.3f extra_ms=%.3f extra=%+.0f%%", backend, op,
           backToBack.medianMillis(), backToBack.minMillis(), backToBack.maxMillis(), OTHER_WORK.toMillis(),
@@ -66,7 +66,7 @@ final class SigningAfterOtherWork {
     }
   }
 
-  Result measure(int repeats) {
+  public Result measure(int repeats) {
     if (repeats < 1) {
       throw new IllegalArgumentException("at least one repeat");
     }
