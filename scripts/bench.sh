@@ -4,8 +4,9 @@
 #   scripts/bench.sh hsm [--seconds S] [--repeats R] [--warmup S]
 #       token operations per second per backend (sun, iaik), per algorithm, with 1 and 2 threads, on a fresh
 #       SoftHSM2 token in a temporary directory; plus the cost of opening a Token (login) and of a token object
-#       vs a session object; and, on one thread, a signature's CPU back to back against after 1 ms of other work,
-#       as the CA signs (RSA-2048, P-256). Defaults (1 s x 3 repeats, 0.5 s warm-up) take about 3 minutes.
+#       vs a session object; and, on one thread, a signature's CPU back to back against after 1 ms of other work
+#       (register-only; sweeping 8 MiB), as the CA signs (RSA-2048, P-256). Defaults (1 s x 3 repeats, 0.5 s
+#       warm-up) take about 3 minutes.
 #
 #   scripts/bench.sh cmc [--ca-key rsa2048|p256] [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8,32]
 #                        [--sessions N] [--subscriber-keys renewed|fresh] [--transport https|in-process]
@@ -39,14 +40,15 @@
 #       one untimed) take about 15 seconds.
 #
 # Output: `hsm ...` lines (one per measurement: median ops/s, min, max), a summary table, `ratio ...` lines, and
-# one `interleave ...` line per key type (back_to_back_ms, after_1ms_other_work_ms, extra_ms: CPU per signature).
+# one `interleave ...` line per key type (CPU per signature: back_to_back_ms, after_1ms_registers_ms,
+# after_1ms_memory_ms as median(min..max), and the two extras over back to back).
 # cmc prints `raw ...`, one `cmc ...` line per concurrency (issued/s, p50/p99, CPU of load generator and server),
 # and one `ratio concurrency=N issuance/raw=X.XX` line per concurrency (0.5 is the ceiling: two signatures each),
 # then one `cores ...` line per concurrency: the machine's core time per issuance split into the two signatures,
 # the server's other work, the load generator, other processes, idle cores and steal (/proc/stat), and the server's
 # other work split into what its signatures cost more than the raw trial's and the CA's own work; then an
-# `interleave ...` line (the raw trial's signature on one thread, back to back against after 1 ms of other work:
-# the token's own part of that extra); last, two `db` lines: every counted issuance is an ISSUED row, and the
+# `interleave ...` line (the raw trial's signature on one thread, back to back and after 1 ms of two kinds of other
+# work: bounds for that extra with the token alone); last, two `db` lines: every counted issuance is an ISSUED row, and the
 # database bytes in use per issued row.
 # kra prints one `kra ...` line per operation and thread count (ops/s median, min, max), a `cost` line per thread
 # count, and `ratio threads=N archive/raw-unwrap=X.XX` lines.

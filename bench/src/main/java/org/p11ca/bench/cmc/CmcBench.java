@@ -297,8 +297,10 @@ public final class CmcBench {
     }
     SigningAfterOtherWork.Result result = new SigningAfterOtherWork(() -> rawSigning.get().orElseThrow(),
         rawSign::performOnce, options.caKey() == CaKeyType.P256 ? 500 : 100).measure(options.repeats());
-    out.println("# interleave: the raw trial's signature on one thread, back to back and after 1 ms of other work"
-        + " (the CA signs after its own work): what the token alone shows of server_signing_extra_ms, per signature");
+    out.println("# interleave: the raw trial's signature on one thread, back to back, after 1 ms of register-only"
+        + " work (the vector units idle) and after 1 ms that also swept 8 MiB (the caches replaced): with the token"
+        + " alone, a lower and an upper bound for what a signature costs more inside the CA (server_signing_extra_ms"
+        + " is that per issuance)");
     out.println(result.line("iaik", options.caKey().rawOperation()));
   }
 

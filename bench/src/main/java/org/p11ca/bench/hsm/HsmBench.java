@@ -212,7 +212,7 @@ public final class HsmBench {
 
   /**
    * One thread, RSA-2048 and P-256 (the CA key types bench cmc measures): a signature back to back against one after
-   * a millisecond of other work, as the CA makes them. Not interleaved with the throughput rounds: one thread alone,
+   * a millisecond of other work, as the CA makes them ({@link SigningAfterOtherWork}). Not interleaved with the throughput rounds: one thread alone,
    * so that nothing else runs on its core between the signatures.
    */
   private void measureSigningAfterOtherWork(Token token) {

@@ -5,20 +5,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.p11ca.hsm.SigningTally;
 
 /**
  * What one signature costs on a software token when the core did something else just before it, against signatures
  * made back to back: the CPU inside the library's sign call (the token's signing tally), one thread, alternating
- * between no gap and a gap of scalar work before every signature.
+ * between no gap and a gap of other work before every signature, of two kinds that bound what the CA's own work
+ * does to the core ({@link OtherWork}).
  *
  * <p>Why: the CA never signs back to back. Between its two signatures of an issuance the core runs about a
- * millisecond of the CA's own Java, and on this host's CPUs a signature made after that costs more than one made
- * right after another (OpenSSL's RSA uses AVX-512 and its P-256 AVX2, and the wide vector units power down when
- * unused for a fraction of a millisecond). {@code bench.sh cmc} shows the difference as the server's
- * {@code server_signing_extra_ms}; this shows the token's own part of it, with nothing of the CA around it (bench
- * hsm and bench cmc both print it). On an HSM, which signs on its own hardware, both figures are near zero.
+ * millisecond of the CA's own Java, and a signature made after that costs more than one made right after another:
+ * OpenSSL's RSA runs on AVX-512 and its P-256 on AVX2, whose units power down when unused for a fraction of a
+ * millisecond, and the caches hold the CA's data instead of the signature's. {@code bench.sh cmc} shows the
+ * difference as the server's {@code server_signing_extra_ms}; this brackets it with the token alone, nothing of the
+ * CA around it (bench hsm and bench cmc both print it). On an HSM, which signs on its own hardware, all of these
+ * are near zero.
  */
 public final class SigningAfterOtherWork {
 
@@ -30,6 +33,9 @@ public final class SigningAfterOtherWork {
   private final int signaturesPerSpan;
   /** Consumed, so the gap's loop is not compiled away. */
   private long sink;
+  /** Written by {@link OtherWork#MEMORY}, allocated on first use. */
+  private long[] swept;
+  private int sweepAt;
 
   /**
    * @param tally reads the token's cumulative signing tally
@@ -45,24 +51,46 @@ public final class SigningAfterOtherWork {
     this.signaturesPerSpan = signaturesPerSpan;
   }
 
+  /** What the thread does for {@link #OTHER_WORK} before a signature. */
+  public enum OtherWork {
+    /** Integer arithmetic on registers: the vector units idle, the caches untouched (a lower bound). */
+    REGISTERS,
+    /**
+     * The same while writing through {@link #SWEPT_BYTES}, more than a core's L2 here (2.5 MiB): the caches the
+     * signature finds are someone else's (an upper bound; the CA's own Java touches less).
+     */
+    MEMORY
+  }
+
+  static final int SWEPT_BYTES = 8 << 20;
+
   /** CPU per signature in ms: median, min and max over the repeats. */
   public record Cost(double medianMillis, double minMillis, double maxMillis) {
   }
 
-  /** Back to back and after {@link #OTHER_WORK}, each the median of {@code repeats} spans, alternating. */
-  public record Result(Cost backToBack, Cost afterOtherWork) {
+  /** Back to back, and after each kind of {@link #OTHER_WORK}: each the median of the repeats' spans. */
+  public record Result(Cost backToBack, Cost afterRegisters, Cost afterMemory) {
 
-    public double extraMillis() {
-      return afterOtherWork.medianMillis() - backToBack.medianMillis();
+    /** What a signature costs more after the vector units idled than back to back. */
+    public double extraAfterRegistersMillis() {
+      return afterRegisters.medianMillis() - backToBack.medianMillis();
     }
 
-    /** One line: {@code interleave backend=... op=... back_to_back_ms=... after_1ms_ms=... extra_ms=... extra=+N%}. */
+    /** What a signature costs more after its caches were replaced too. */
+    public double extraAfterMemoryMillis() {
+      return afterMemory.medianMillis() - backToBack.medianMillis();
+    }
+
+    /** One {@code interleave ...} line: the three costs, then the two extras. */
     public String line(String backend, String op) {
-      return String.format(Locale.ROOT, "interleave backend=%s op=%s back_to_back_ms=%.3f min=%.3f max=%.3f"
-          + " after_%dms_other_work_ms=%.3f min=%.3f max=%.3f extra_ms=%.3f extra=%+.0f%%", backend, op,
-          backToBack.medianMillis(), backToBack.minMillis(), backToBack.maxMillis(), OTHER_WORK.toMillis(),
-          afterOtherWork.medianMillis(), afterOtherWork.minMillis(), afterOtherWork.maxMillis(), extraMillis(),
-          100 * extraMillis() / backToBack.medianMillis());
+      long gap = OTHER_WORK.toMillis();
+      return String.format(Locale.ROOT, "interleave backend=%s op=%s back_to_back_ms=%s after_%dms_registers_ms=%s"
+          + " after_%dms_memory_ms=%s extra_registers_ms=%.3f extra_memory_ms=%.3f", backend, op, text(backToBack),
+          gap, text(afterRegisters), gap, text(afterMemory), extraAfterRegistersMillis(), extraAfterMemoryMillis());
+    }
+
+    private static String text(Cost c) {
+      return String.format(Locale.ROOT, "%.3f(%.3f..%.3f)", c.medianMillis(), c.minMillis(), c.maxMillis());
     }
   }
 
@@ -71,24 +99,24 @@ public final class SigningAfterOtherWork {
       throw new IllegalArgumentException("at least one repeat");
     }
     List<Double> backToBack = new ArrayList<>();
-    List<Double> afterOtherWork = new ArrayList<>();
+    List<Double> afterRegisters = new ArrayList<>();
+    List<Double> afterMemory = new ArrayList<>();
     for (int r = 0; r < repeats; r++) {
-      backToBack.add(span(Duration.ZERO));
-      afterOtherWork.add(span(OTHER_WORK));
+      backToBack.add(span(Optional.empty()));
+      afterRegisters.add(span(Optional.of(OtherWork.REGISTERS)));
+      afterMemory.add(span(Optional.of(OtherWork.MEMORY)));
     }
-    return new Result(cost(backToBack), cost(afterOtherWork));
+    return new Result(cost(backToBack), cost(afterRegisters), cost(afterMemory));
   }
 
-  /** Thread CPU per signature in ms over one span, each signature preceded by {@code gap} of other work. */
-  private double span(Duration gap) {
+  /** Thread CPU per signature in ms over one span, each signature preceded by {@code work} when present. */
+  private double span(Optional<OtherWork> work) {
     // One untimed signature first, so that the first timed one of a back-to-back span follows a signature too.
     sign.run();
     long cpu = 0;
     long signatures = 0;
     for (int i = 0; i < signaturesPerSpan; i++) {
-      if (!gap.isZero()) {
-        otherWork(gap);
-      }
+      work.ifPresent(this::otherWork);
       SigningTally before = tally.get();
       sign.run();
       SigningTally one = tally.get().since(before);
@@ -102,16 +130,28 @@ public final class SigningAfterOtherWork {
     return cpu / 1e6 / signatures;
   }
 
-  /** Integer arithmetic on registers for {@code gap}: the kind of work that leaves the vector units idle. */
-  private void otherWork(Duration gap) {
-    long deadline = System.nanoTime() + gap.toNanos();
+  private void otherWork(OtherWork work) {
+    long deadline = System.nanoTime() + OTHER_WORK.toNanos();
     long x = sink | 1;
+    long[] swept = work == OtherWork.MEMORY ? sweep() : null;
     while (System.nanoTime() < deadline) {
       for (int k = 0; k < 256; k++) {
         x = x * 6364136223846793005L + 1442695040888963407L;
+        if (swept != null) {
+          // One write per 64-byte line, carrying on where the last gap stopped.
+          swept[sweepAt] = x;
+          sweepAt = (sweepAt + 8) & (swept.length - 1);
+        }
       }
     }
     sink = x;
+  }
+
+  private long[] sweep() {
+    if (swept == null) {
+      swept = new long[SWEPT_BYTES / Long.BYTES];
+    }
+    return swept;
   }
 
   private static Cost cost(List<Double> perSpan) {
