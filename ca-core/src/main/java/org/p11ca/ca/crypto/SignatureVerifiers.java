@@ -31,7 +31,9 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  * it has not seen (the whole of an issuance costs under 2 ms besides the token's signatures). SunRsaSign builds
  * the key in microseconds and verifies as fast. The cheap part of that validation, small factors, is the profile's
  * key check ({@code SubjectKeyCheck}). For EC it is the other way round: SunEC in Java 17 verifies P-256 about ten
- * times slower than Bouncy Castle. RSASSA-PSS signatures go to Bouncy Castle too (why: {@code RsaVerifiers}).
+ * times slower than Bouncy Castle, whose lightweight ECDSA takes ECDSA with SHA-2 ({@link EcdsaVerifiers}: one key
+ * object per provider, so checking many signatures of one key gets faster). RSASSA-PSS signatures and other EC
+ * signature algorithms go to Bouncy Castle's JCA verifiers (why PSS: {@code RsaVerifiers}).
  *
  * <p>The builders are shared: each {@code build} returns a new provider, and the builders are only read.
  */
@@ -51,19 +53,26 @@ public final class SignatureVerifiers {
    * false}, as for any other bad signature, not an exception its callers would have to know about.
    */
   public static ContentVerifierProvider of(SubjectPublicKeyInfo key) throws OperatorCreationException {
-    if (!isRsa(key)) {
-      return onBouncyCastle(key);
-    }
     try {
-      return new RsaVerifiers(publicKey(key), () -> onBouncyCastle(key));
+      if (isRsa(key)) {
+        return new RsaVerifiers(publicKey(key), () -> onBouncyCastle(key));
+      }
+      if (isEc(key)) {
+        return EcdsaVerifiers.of(key, () -> onBouncyCastle(key));
+      }
     } catch (IOException e) {
       throw new OperatorCreationException(e.getMessage(), e);
     }
+    return onBouncyCastle(key);
   }
 
   /** Verifiers for signatures made with the private half of {@code key}; see {@link #of(SubjectPublicKeyInfo)}. */
   public static ContentVerifierProvider of(PublicKey key) throws OperatorCreationException {
-    return isRsa(key) ? new RsaVerifiers(key, () -> onBouncyCastle(key)) : onBouncyCastle(key);
+    if (isRsa(key)) {
+      return new RsaVerifiers(key, () -> onBouncyCastle(key));
+    }
+    return key instanceof java.security.interfaces.ECPublicKey
+        ? of(SubjectPublicKeyInfo.getInstance(key.getEncoded())) : onBouncyCastle(key);
   }
 
   private static ContentVerifierProvider onBouncyCastle(SubjectPublicKeyInfo key) throws OperatorCreationException {
@@ -101,23 +110,13 @@ public final class SignatureVerifiers {
    * ("NONEwithRSA") signature, which SunRsaSign does not have, and pays for two exceptions each time (about 2 % of
    * the server's CPU under load, for a verifier nothing here uses).
    */
-  private static final class RsaVerifiers implements ContentVerifierProvider {
+  private static final class RsaVerifiers extends ForKey {
     private final PublicKey key;
-    private final PssFallback bouncyCastle;
+    private final Fallback bouncyCastle;
 
-    RsaVerifiers(PublicKey key, PssFallback bouncyCastle) {
+    RsaVerifiers(PublicKey key, Fallback bouncyCastle) {
       this.key = key;
       this.bouncyCastle = bouncyCastle;
-    }
-
-    @Override
-    public boolean hasAssociatedCertificate() {
-      return false;
-    }
-
-    @Override
-    public X509CertificateHolder getAssociatedCertificate() {
-      return null;
     }
 
     @Override
@@ -139,25 +138,12 @@ public final class SignatureVerifiers {
   }
 
   /** One verification on a JCA signature, fed through its output stream. */
-  private static final class JdkSignatureVerifier implements ContentVerifier {
-    private final AlgorithmIdentifier algorithm;
+  private static final class JdkSignatureVerifier extends StreamVerifier {
     private final Signature signature;
-    private final OutputStream input;
 
     JdkSignatureVerifier(AlgorithmIdentifier algorithm, Signature signature) {
-      this.algorithm = algorithm;
+      super(algorithm, OutputStreamFactory.createStream(signature));
       this.signature = signature;
-      this.input = OutputStreamFactory.createStream(signature);
-    }
-
-    @Override
-    public AlgorithmIdentifier getAlgorithmIdentifier() {
-      return algorithm;
-    }
-
-    @Override
-    public OutputStream getOutputStream() {
-      return input;
     }
 
     /** A signature SunRsaSign cannot process (the wrong length for the modulus) is not a valid one. */
@@ -221,13 +207,31 @@ public final class SignatureVerifiers {
     }
   }
 
+  /** Verifiers for a bare public key: no certificate comes with them. */
+  abstract static class ForKey implements ContentVerifierProvider {
+    @Override
+    public final boolean hasAssociatedCertificate() {
+      return false;
+    }
+
+    @Override
+    public final X509CertificateHolder getAssociatedCertificate() {
+      return null;
+    }
+  }
+
+  /** Bouncy Castle's JCA verifiers for a key, built only when an algorithm the faster path lacks is asked for. */
   @FunctionalInterface
-  private interface PssFallback {
+  interface Fallback {
     ContentVerifierProvider build() throws OperatorCreationException;
   }
 
   private static boolean isRsa(SubjectPublicKeyInfo key) {
     return PKCSObjectIdentifiers.rsaEncryption.equals(key.getAlgorithm().getAlgorithm());
+  }
+
+  private static boolean isEc(SubjectPublicKeyInfo key) {
+    return org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey.equals(key.getAlgorithm().getAlgorithm());
   }
 
   private static boolean isRsa(PublicKey key) {
