@@ -431,15 +431,16 @@ class CertificateIssuerTest {
     assertEquals(FailInfo.INTERNAL_CA_ERROR, e.failInfo());
   }
 
-  @Test
-  void signatureThatDoesNotVerifyIsNeverReturned() {
-    Token corrupting = (Token) Proxy.newProxyInstance(Token.class.getClassLoader(), new Class<?>[] {Token.class},
+  /** {@code token}, except that the signatures it makes whose 1-based count {@code which} takes have one bit flipped. */
+  private static Token corrupting(Token token, java.util.function.IntPredicate which) {
+    java.util.concurrent.atomic.AtomicInteger signatures = new java.util.concurrent.atomic.AtomicInteger();
+    return (Token) Proxy.newProxyInstance(Token.class.getClassLoader(), new Class<?>[] {Token.class},
         (proxy, method, args) -> {
           try {
-            Object result = method.invoke(ca.token, args);
-            if (method.getName().equals("sign")) {
+            Object result = method.invoke(token, args);
+            if (method.getName().equals("sign") && which.test(signatures.incrementAndGet())) {
               byte[] signature = ((byte[]) result).clone();
-              signature[signature.length - 1] ^= 0x01;
+              signature[signature.length / 2] ^= 0x01;
               return signature;
             }
             return result;
@@ -447,11 +448,44 @@ class CertificateIssuerTest {
             throw e.getCause();
           }
         });
+  }
+
+  @Test
+  void signatureThatDoesNotVerifyIsNeverReturned() {
+    Token corrupting = corrupting(ca.token, n -> true);
     CertificateIssuer issuer = new CertificateIssuer(corrupting, ca.key, ca.algorithm, caCert,
         new InMemorySerialReservation(), Clock.fixed(NOW, ZoneOffset.UTC));
     CaException e = assertThrows(CaException.class, () -> issuer.issue(userSigned()));
     assertEquals(FailInfo.INTERNAL_CA_ERROR, e.failInfo());
     assertTrue(e.detail().contains("does not verify with the CA public key"), e.detail());
+  }
+
+  /**
+   * An EC CA's own check runs on one key object for the issuer's life (crypto.EcdsaVerifiers), on which Bouncy
+   * Castle switches to its fixed-point method after a few verifications: a bad signature among many good ones is
+   * still caught, before and after that switch.
+   */
+  @Test
+  void ecCaRefusesEveryBadSignatureAmongManyGoodOnes() throws Exception {
+    try (TestCa ec = new TestCa("issuance-p256", new KeyPairSpec.Ec(org.p11ca.hsm.EcCurve.P256))) {
+      X509CertificateHolder ecCert = ec.selfSigned(CA_START, CA_END, Optional.empty());
+      Token corruptingEvery7th = corrupting(ec.token, n -> n % 7 == 0);
+      CertificateIssuer issuer = new CertificateIssuer(corruptingEvery7th, ec.key, ec.algorithm, ecCert,
+          new InMemorySerialReservation(), Clock.fixed(NOW, ZoneOffset.UTC));
+      org.bouncycastle.operator.ContentVerifierProvider independent = new JcaContentVerifierProviderBuilder()
+          .setProvider(new BouncyCastleProvider()).build(ec.publicKey());
+      int refused = 0;
+      for (int i = 1; i <= 42; i++) {
+        if (i % 7 == 0) {
+          CaException e = assertThrows(CaException.class, () -> issuer.issue(userSigned()), "signature " + i);
+          assertTrue(e.detail().contains("does not verify with the CA public key"), e.detail());
+          refused++;
+        } else {
+          assertTrue(issuer.issue(userSigned()).cert().isSignatureValid(independent), "signature " + i);
+        }
+      }
+      assertEquals(6, refused);
+    }
   }
 
   @Test
