@@ -27,10 +27,10 @@
 #       on a SQLite CaDatabase in the temporary directory). Requests are built in software before timing, each with
 #       its own session key. Defaults (2 s x 3 repeats, 1 s warm-up) take about a minute.
 #
-#   scripts/bench.sh ocsp [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8]
+#   scripts/bench.sh ocsp [--ca-key rsa2048|p256] [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8]
 #       OCSP responses per second from the responder in process (OcspResponder.respond: parse, one SQLite read,
-#       sign on the token with the RSA-2048 CA key, verify, encode) over 64 certificate rows (1 in 4 revoked),
-#       interleaved in one run with the raw token sign rate of the same key, per concurrency. Requests (SHA-1
+#       sign on the token with the CA key, RSA-2048 unless --ca-key p256, verify, encode) over 64 certificate rows
+#       (1 in 4 revoked), interleaved in one run with the raw token sign rate of the same key, per concurrency. Requests (SHA-1
 #       CertID, 16-octet nonce) are built before timing. Defaults (2 s x 3 repeats, 1 s warm-up) take under a minute.
 #
 #   scripts/bench.sh crl [--sizes 1000,10000,100000] [--repeats R]
@@ -81,8 +81,8 @@ usage: scripts/bench.sh <benchmark> [options]
         options: --seconds S (default 2)  --repeats R (default 3)  --warmup S (default 1)  --threads LIST (default 1,2)
                  --backend iaik|sun (default iaik)
   ocsp  OCSP responses per second (responder in process) vs the raw token sign rate of the same key
-        options: --seconds S (default 2)  --repeats R (default 3)  --warmup S (default 1)  --concurrency LIST
-                 (default 1,2,8)
+        options: --ca-key rsa2048|p256 (default rsa2048)  --seconds S (default 2)  --repeats R (default 3)
+                 --warmup S (default 1)  --concurrency LIST (default 1,2,8)
   crl   full CRL generation time for each number of revoked entries
         options: --sizes LIST (default 1000,10000,100000)  --repeats R (default 5)
 USAGE

@@ -24,7 +24,7 @@ public final class Bench {
         kra   KRA key archival (KeyArchiver.archive) vs the raw token unwrap it is made of, and the database save
               options: --seconds S --repeats R --warmup S --threads 1,2 --backend iaik|sun --library PATH
         ocsp  OCSP responses (OcspResponder in process) vs the raw token sign rate of the same CA key
-              options: --seconds S --repeats R --warmup S --concurrency 1,2,8 --library PATH
+              options: --ca-key rsa2048|p256 --seconds S --repeats R --warmup S --concurrency 1,2,8 --library PATH
         crl   full CRL generation time (CrlPublisher.generateNow) for 1k, 10k and 100k revoked entries
               options: --sizes 1000,10000,100000 --repeats R --library PATH""";
 

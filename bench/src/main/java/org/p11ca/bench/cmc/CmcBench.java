@@ -1,5 +1,6 @@
 package org.p11ca.bench.cmc;
 
+import org.p11ca.bench.CaKeyType;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

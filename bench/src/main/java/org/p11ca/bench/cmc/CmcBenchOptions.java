@@ -1,5 +1,6 @@
 package org.p11ca.bench.cmc;
 
+import org.p11ca.bench.CaKeyType;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;

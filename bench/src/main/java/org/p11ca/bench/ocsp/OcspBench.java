@@ -28,18 +28,16 @@ import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.HsmException;
 import org.p11ca.hsm.KeyAttributes;
 import org.p11ca.hsm.KeyHandle;
-import org.p11ca.hsm.KeyPairSpec;
 import org.p11ca.hsm.KeyUsage;
-import org.p11ca.hsm.SignatureAlgorithm;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.pkcs11.Pkcs11Library;
 
 /**
  * `bench ocsp`: OCSP responses per second from {@link OcspResponder} in this process (parse, one SQLite read, sign
  * on the token, verify the own signature, encode) over a fixed set of certificate rows, against the raw token sign
- * rate of the same RSA-2048 CA key, at each concurrency, in interleaved rounds of one run. Each response is one
- * signature, so 1.0 is the ceiling of the ratio; what is below it is the Java and database work around the
- * signature.
+ * rate of the same CA key (RSA-2048 by default, or P-256), at each concurrency, in interleaved rounds of one run.
+ * Each response is one signature, so 1.0 is the ceiling of the ratio; what is below it is the Java and database work
+ * around the signature.
  */
 public final class OcspBench {
 
@@ -76,8 +74,8 @@ public final class OcspBench {
     }
     FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
     Path dataDir = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().getParent().resolve("ocsp-data");
-    out.printf(Locale.ROOT, "# bench ocsp: backend=%s library=%s concurrency=%s warmup=%.1fs repeats=%s"
-        + " (median, min..max)%n", BACKEND, options.library(), options.concurrency(),
+    out.printf(Locale.ROOT, "# bench ocsp: ca_key=%s backend=%s library=%s concurrency=%s warmup=%.1fs repeats=%s"
+        + " (median, min..max)%n", options.caKey().optionName(), BACKEND, options.library(), options.concurrency(),
         options.warmup().toMillis() / 1000.0, options.repeatsLabel());
     ExecutorService workers = Executors.newFixedThreadPool(options.maxThreads(), r -> {
       Thread t = new Thread(r, "bench-ocsp-worker");
@@ -88,17 +86,17 @@ public final class OcspBench {
       Files.createDirectories(dataDir);
       BenchToken benchToken = BenchToken.initialize(options.library(), TOKEN_LABEL);
       try (Token token = Pkcs11Library.open(benchToken.config(Backend.IAIK, options.maxThreads()))) {
-        KeyHandle caKey = token.generateKeyPair(new KeyPairSpec.Rsa(2048),
+        KeyHandle caKey = token.generateKeyPair(options.caKey().spec(),
             KeyAttributes.persistent("ca-signing", KeyUsage.SIGN));
-        try (OcspFixture fixture = new OcspFixture(token, caKey, dataDir)) {
+        try (OcspFixture fixture = new OcspFixture(token, caKey, options.caKey().algorithm(), dataDir)) {
           OcspResponder responder = new OcspResponder(fixture.signer, fixture.certificates, OcspSettings.defaults(),
               Clock.systemUTC());
           for (byte[] request : fixture.requests) {
             fixture.check(request, responder.respond(request));
           }
-          out.printf(Locale.ROOT, "# setup: CA RSA-2048 key on token '%s', %d certificate rows (1 in 4 revoked), one"
+          out.printf(Locale.ROOT, "# setup: CA %s key on token '%s', %d certificate rows (1 in 4 revoked), one"
               + " request each (SHA-1 CertID, 16-octet nonce); every response checked once (status, CA signature)%n",
-              TOKEN_LABEL, OcspFixture.CERTIFICATES);
+              options.caKey().optionName(), TOKEN_LABEL, OcspFixture.CERTIFICATES);
           return measure(token, caKey, responder, fixture.requests, workers);
         }
       }
@@ -122,7 +120,7 @@ public final class OcspBench {
     AtomicInteger next = new AtomicInteger();
     List<Trial> trials = new ArrayList<>();
     for (int c : options.concurrency()) {
-      trials.add(Trial.of(BACKEND, "raw-sign", c, () -> token.sign(caKey, SignatureAlgorithm.RSA_PKCS1_SHA256, tbs)));
+      trials.add(Trial.of(BACKEND, "raw-sign", c, () -> token.sign(caKey, options.caKey().algorithm(), tbs)));
       trials.add(Trial.of(BACKEND, "ocsp", c, () -> responder.respond(
           requests.get(Math.floorMod(next.getAndIncrement(), requests.size())))));
     }
@@ -133,9 +131,9 @@ public final class OcspBench {
       TrialKey k = e.getKey();
       if (e.getValue() instanceof Outcome.Measured m) {
         Measurement s = m.measurement();
-        out.printf(Locale.ROOT, "%s op=%s concurrency=%d ops_per_s=%.0f min=%.0f max=%.0f ms_per_op=%.3f%n",
-            k.operation().equals("ocsp") ? "ocsp" : "raw", k.operation(), k.threads(), s.median(), s.min(), s.max(),
-            s.medianMillisPerOp());
+        out.printf(Locale.ROOT, "%s ca_key=%s op=%s concurrency=%d ops_per_s=%.0f min=%.0f max=%.0f ms_per_op=%.3f%n",
+            k.operation().equals("ocsp") ? "ocsp" : "raw", options.caKey().optionName(), k.operation(), k.threads(),
+            s.median(), s.min(), s.max(), s.medianMillisPerOp());
       } else {
         failed = true;
         out.printf(Locale.ROOT, "failed: op=%s concurrency=%d %s%n", k.operation(), k.threads(), e.getValue());

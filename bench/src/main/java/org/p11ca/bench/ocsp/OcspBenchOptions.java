@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.p11ca.bench.BenchOptions;
+import org.p11ca.bench.CaKeyType;
 
 /**
  * Options of `bench ocsp`. The defaults (two trials at three concurrencies, 3 rounds of 2 s after a 1 s warm-up
@@ -12,10 +13,13 @@ import org.p11ca.bench.BenchOptions;
  *
  * @param concurrency the numbers of threads answering at once; the token's session pool has as many sessions as
  *     the largest, so no thread waits for a session
+ * @param caKey the CA key that signs the responses (and the raw trial's signatures)
  */
-record OcspBenchOptions(Duration measurement, int repeats, Duration warmup, Path library, List<Integer> concurrency) {
+record OcspBenchOptions(Duration measurement, int repeats, Duration warmup, Path library, List<Integer> concurrency,
+    CaKeyType caKey) {
 
   OcspBenchOptions {
+    java.util.Objects.requireNonNull(caKey);
     if (measurement.compareTo(Duration.ofMillis(100)) < 0 || measurement.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException("--seconds must be 0.1..600");
     }
@@ -38,6 +42,7 @@ record OcspBenchOptions(Duration measurement, int repeats, Duration warmup, Path
     Duration warmup = Duration.ofSeconds(1);
     Path library = BenchOptions.SOFTHSM_LIBRARY;
     List<Integer> concurrency = List.of(1, 2, 8);
+    CaKeyType caKey = CaKeyType.RSA2048;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -50,10 +55,11 @@ record OcspBenchOptions(Duration measurement, int repeats, Duration warmup, Path
         case "--repeats" -> repeats = BenchOptions.integer(name, value);
         case "--library" -> library = Path.of(value);
         case "--concurrency" -> concurrency = BenchOptions.integers(name, value);
+        case "--ca-key" -> caKey = CaKeyType.parse(value);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
-    return new OcspBenchOptions(measurement, repeats, warmup, library, concurrency);
+    return new OcspBenchOptions(measurement, repeats, warmup, library, concurrency, caKey);
   }
 
   int maxThreads() {

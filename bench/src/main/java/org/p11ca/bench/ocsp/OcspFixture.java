@@ -52,8 +52,7 @@ final class OcspFixture implements AutoCloseable {
   final List<byte[]> requests = new ArrayList<>();
   private final List<Boolean> revoked = new ArrayList<>();
 
-  OcspFixture(Token token, KeyHandle caKey, Path dataDir) {
-    SignatureAlgorithm algorithm = SignatureAlgorithm.RSA_PKCS1_SHA256;
+  OcspFixture(Token token, KeyHandle caKey, SignatureAlgorithm algorithm, Path dataDir) {
     X509CertificateHolder ca = selfSigned(token, caKey, algorithm);
     this.signer = new CaSigner(token, caKey, algorithm, List.of(ca));
     this.database = CaDatabase.openSqlite(dataDir);

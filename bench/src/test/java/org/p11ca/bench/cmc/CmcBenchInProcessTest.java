@@ -7,15 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.p11ca.bench.FreshTokenDirectory;
 import org.p11ca.hsm.testing.SoftHsm;
 
 /**
@@ -35,22 +32,9 @@ class CmcBenchInProcessTest {
       + " after_1ms_memory_ms=([0-9.]+)\\(");
   private static final Pattern BYTES_PER_ROW = Pattern.compile("^db used_bytes=\\d+ bytes_per_issued_row=(\\d+) \\(");
 
-  /**
-   * bench cmc expects what scripts/bench.sh gives it, a token directory and work directory of its own: one token
-   * labelled for it, and no database or audit log of an earlier run (whose audit key is gone). This is the module's
-   * only test that loads SoftHSM, so nothing has read the token directory yet when it is emptied here.
-   */
   @BeforeAll
   static void freshTokenAndWorkDirectory() throws IOException {
-    Path dir = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().getParent();
-    if (Files.exists(dir)) {
-      try (Stream<Path> all = Files.walk(dir)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-    SoftHsm.conf();
+    FreshTokenDirectory.prepare();
   }
 
   @Test

@@ -1,12 +1,15 @@
-package org.p11ca.bench.cmc;
+package org.p11ca.bench;
 
 import java.util.Locale;
 import org.p11ca.hsm.EcCurve;
 import org.p11ca.hsm.KeyPairSpec;
 import org.p11ca.hsm.SignatureAlgorithm;
 
-/** The CA signing key a run measures: RSA-2048 (the CA's usual key, the token-bound case) or EC P-256. */
-enum CaKeyType {
+/**
+ * The CA signing key a run measures (`bench cmc`, `bench ocsp`): RSA-2048 (the CA's usual key, the token-bound case)
+ * or EC P-256.
+ */
+public enum CaKeyType {
   RSA2048("rsa2048", new KeyPairSpec.Rsa(2048), SignatureAlgorithm.RSA_PKCS1_SHA256, "sign-rsa2048-pkcs1-sha256"),
   P256("p256", new KeyPairSpec.Ec(EcCurve.P256), SignatureAlgorithm.ECDSA_SHA256, "sign-ecdsa-p256-sha256");
 
@@ -22,25 +25,25 @@ enum CaKeyType {
     this.rawOperation = rawOperation;
   }
 
-  String optionName() {
+  public String optionName() {
     return optionName;
   }
 
-  KeyPairSpec spec() {
+  public KeyPairSpec spec() {
     return spec;
   }
 
   /** What the server signs with: {@link SignatureAlgorithm#defaultFor} of this key, as CaInstance chooses it. */
-  SignatureAlgorithm algorithm() {
+  public SignatureAlgorithm algorithm() {
     return algorithm;
   }
 
   /** The `op=` of the raw sign line, named as `bench hsm` names the same operation. */
-  String rawOperation() {
+  public String rawOperation() {
     return rawOperation;
   }
 
-  static CaKeyType parse(String value) {
+  public static CaKeyType parse(String value) {
     for (CaKeyType t : values()) {
       if (t.optionName.equals(value.toLowerCase(Locale.ROOT))) {
         return t;
