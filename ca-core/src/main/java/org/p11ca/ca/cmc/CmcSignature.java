@@ -15,6 +15,7 @@ import org.bouncycastle.cms.CMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.SignatureAlgorithmIdentifierFinder;
@@ -88,18 +89,30 @@ public final class CmcSignature {
    * attribute against the eContentType (RFC 5652 section 11.1), and the signature over the signed attributes.
    */
   public SignatureCheck verify(PublicKey key) {
+    ContentVerifierProvider verifiers;
     try {
-      boolean ok = signerInfo.verify(new SignerInformationVerifier(NAMES, SIGNATURE_ALGORITHMS,
-          SignatureVerifiers.of(key), DIGESTS));
+      verifiers = SignatureVerifiers.of(key);
+    } catch (OperatorCreationException e) {
+      return new SignatureCheck.Invalid("cannot verify with a " + key.getAlgorithm() + " key: " + e.getMessage());
+    }
+    return verify(verifiers, key.getAlgorithm());
+  }
+
+  /**
+   * {@link #verify(PublicKey)} with the verifiers of the key ({@code keyAlgorithm} names it in the reason), e.g. ones
+   * kept for a signer that signs again and again.
+   */
+  public SignatureCheck verify(ContentVerifierProvider verifiers, String keyAlgorithm) {
+    try {
+      boolean ok = signerInfo.verify(new SignerInformationVerifier(NAMES, SIGNATURE_ALGORITHMS, verifiers,
+          DIGESTS));
       return ok
           ? new SignatureCheck.Valid()
-          : new SignatureCheck.Invalid("the signature does not verify with the given " + key.getAlgorithm() + " key");
+          : new SignatureCheck.Invalid("the signature does not verify with the given " + keyAlgorithm + " key");
     } catch (CMSSignerDigestMismatchException e) {
       return new SignatureCheck.Invalid("the messageDigest attribute does not match the signed content");
     } catch (CMSException e) {
       return new SignatureCheck.Invalid("signature check failed: " + e.getMessage());
-    } catch (OperatorCreationException e) {
-      return new SignatureCheck.Invalid("cannot verify with a " + key.getAlgorithm() + " key: " + e.getMessage());
     } catch (RuntimeException e) {
       // BC reports some malformed signatures and key/algorithm mismatches as unchecked exceptions.
       return new SignatureCheck.Invalid("signature check failed: " + e);

@@ -1,7 +1,6 @@
 package org.p11ca.ca.service;
 
 import java.io.IOException;
-import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -16,7 +15,7 @@ import org.p11ca.ca.cmc.CmcRequest;
 import org.p11ca.ca.cmc.CmcSignature;
 import org.p11ca.ca.cmc.SignatureCheck;
 import org.p11ca.ca.cmc.SignerIdentifier;
-import org.p11ca.ca.crypto.SignatureVerifiers;
+import org.p11ca.ca.crypto.KeyVerifiers;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.proof.SignerCertificateCheck;
@@ -37,12 +36,16 @@ final class SignerAuthentication {
   static final String AGENT_AUTH = "CMCAuth";
   static final String TLS_AGENT_AUTH = "TLSClientCertAuth";
   static final String REQUEST_TYPE = "enrollment";
+  /** A few MB at most: an RSA key object, or an EC one with Bouncy Castle's tables, is a few KB. */
+  static final int SIGNER_KEYS_KEPT = 256;
 
   private final X509CertificateHolder caCertificate;
   private final SignerCertificateCheck certificateCheck;
   private final CertificateStore certificates;
   private final AgentStore agents;
   private final AuditLog audit;
+  /** Signers sign again and again (agents, RAs, users renewing): their keys' verifiers are kept. */
+  private final KeyVerifiers signerKeys = new KeyVerifiers(SIGNER_KEYS_KEPT);
 
   SignerAuthentication(X509CertificateHolder caCertificate, SignerCertificateCheck certificateCheck,
       CertificateStore certificates, AgentStore agents, AuditLog audit) {
@@ -132,20 +135,30 @@ final class SignerAuthentication {
     });
   }
 
-  private static Verdict signatureVerdict(CmcSignature signature, X509CertificateHolder cert) {
-    PublicKey key;
+  private Verdict signatureVerdict(CmcSignature signature, X509CertificateHolder cert) {
+    org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key = cert.getSubjectPublicKeyInfo();
+    org.bouncycastle.operator.ContentVerifierProvider verifiers;
     try {
-      key = SignatureVerifiers.publicKey(cert.getSubjectPublicKeyInfo());
-    } catch (IOException | RuntimeException e) {
+      verifiers = signerKeys.of(key);
+    } catch (org.bouncycastle.operator.OperatorCreationException | RuntimeException e) {
       return Verdict.refuse(FailInfo.BAD_ALG, "the signer certificate's public key ("
-          + cert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm() + ") cannot be read");
+          + key.getAlgorithm().getAlgorithm() + ") cannot be read");
     }
-    SignatureCheck check = signature.verify(key);
+    SignatureCheck check = signature.verify(verifiers, keyAlgorithm(key));
     if (check instanceof SignatureCheck.Invalid invalid) {
       return Verdict.refuse(FailInfo.BAD_MESSAGE_CHECK, "the CMC signature over PKIData does not verify: "
           + invalid.reason());
     }
     return Verdict.pass();
+  }
+
+  /** RSA, EC, ...: how the reason names the key, as the JCA names its algorithm. */
+  private static String keyAlgorithm(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key) {
+    org.bouncycastle.asn1.ASN1ObjectIdentifier oid = key.getAlgorithm().getAlgorithm();
+    if (org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(oid)) {
+      return "RSA";
+    }
+    return org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey.equals(oid) ? "EC" : oid.getId();
   }
 
   private void auditSignatureCheck(boolean agentEndpoint, String subjectId, Verdict verdict) {

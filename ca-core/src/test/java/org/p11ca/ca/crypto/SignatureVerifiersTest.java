@@ -12,7 +12,6 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERNull;
@@ -36,13 +35,9 @@ class SignatureVerifiersTest {
   static KeyPair p256;
 
   @BeforeAll
-  static void keys() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    rsa = g.generateKeyPair();
-    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-    ec.initialize(new ECGenParameterSpec("secp256r1"));
-    p256 = ec.generateKeyPair();
+  static void keys() {
+    rsa = TestKeys.RSA;
+    p256 = TestKeys.P256;
   }
 
   static PKCS10CertificationRequest csr(KeyPair pair, String algorithm) throws Exception {
