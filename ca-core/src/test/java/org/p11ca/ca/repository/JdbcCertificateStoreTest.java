@@ -56,6 +56,70 @@ class JdbcCertificateStoreTest {
         "CN=Signer Christina Fu,UID=cfu,OU=self-signed", ("tbs-" + serial).getBytes(StandardCharsets.UTF_8));
   }
 
+  private static org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key(int n) {
+    return new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+        org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey), new byte[] {4, (byte) n, (byte) (n >> 8)});
+  }
+
+  /** A row for {@code subject} certifying {@code key}: reserved, issued or issued and then revoked. */
+  private BigInteger certify(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key, String subject,
+      CertificateStatus status) {
+    BigInteger serial = BigInteger.valueOf(0x1000 + store.listByStatus(CertificateStatus.RESERVED).size()
+        + store.listByStatus(CertificateStatus.ISSUED).size() + store.listByStatus(CertificateStatus.REVOKED).size());
+    assertTrue(store.reserve(new CertificateReservation(serial, Optional.empty(), "caFullCMCUserSignedCert", subject,
+        new byte[] {0x30, 0x00}, Optional.of(SubjectKeyHash.of(key)))));
+    if (status != CertificateStatus.RESERVED) {
+      store.markIssued(serial, new byte[] {0x30, 0x00}, NOW, NOW.plusSeconds(3600));
+    }
+    if (status == CertificateStatus.REVOKED) {
+      store.revoke(serial, RevocationReason.KEY_COMPROMISE, Optional.empty(), NOW);
+    }
+    return serial;
+  }
+
+  /**
+   * The renewal rules' view of a key: one certificate for another subject (below the asked subject in index order
+   * first, then above; reserved rows never), one revoked and one issued for the subject asked about; nothing of
+   * other keys.
+   */
+  @Test
+  void keyHistory_findsOneOfEachKindForThatKeyOnly() {
+    var shared = key(1);
+    var other = key(2);
+    certify(shared, "UID=0", CertificateStatus.RESERVED);
+    BigInteger a = certify(shared, "UID=a", CertificateStatus.ISSUED);
+    BigInteger b = certify(shared, "UID=b", CertificateStatus.ISSUED);
+    BigInteger c = certify(shared, "UID=c", CertificateStatus.REVOKED);
+    BigInteger bOtherKey = certify(other, "UID=b", CertificateStatus.REVOKED);
+
+    KeyHistory forB = store.keyHistory(shared, "UID=b");
+    assertEquals(a, forB.otherSubject().orElseThrow().serial());
+    assertEquals("UID=a", forB.otherSubject().get().subjectDn());
+    assertEquals(CertificateStatus.ISSUED, forB.otherSubject().get().status());
+    assertTrue(forB.revokedForSubject().isEmpty());
+    assertEquals(b, forB.issuedForSubject().orElseThrow().serial());
+
+    // Nothing but a reserved row below "UID=a": the other subject is found above it.
+    KeyHistory forA = store.keyHistory(shared, "UID=a");
+    assertEquals(b, forA.otherSubject().orElseThrow().serial());
+    assertEquals(a, forA.issuedForSubject().orElseThrow().serial());
+
+    KeyHistory forC = store.keyHistory(shared, "UID=c");
+    assertEquals(a, forC.otherSubject().orElseThrow().serial());
+    assertEquals(c, forC.revokedForSubject().orElseThrow().serial());
+    assertEquals(CertificateStatus.REVOKED, forC.revokedForSubject().get().status());
+    assertTrue(forC.issuedForSubject().isEmpty());
+
+    KeyHistory otherKey = store.keyHistory(other, "UID=b");
+    assertTrue(otherKey.otherSubject().isEmpty());
+    assertEquals(bOtherKey, otherKey.revokedForSubject().orElseThrow().serial());
+    assertTrue(otherKey.issuedForSubject().isEmpty());
+
+    assertTrue(store.keyHistory(key(3), "UID=b").isEmpty());
+    // Only a reserved row for "UID=0": never certified, as far as the rules go.
+    assertTrue(store.keyHistory(key(4), "UID=0").isEmpty());
+  }
+
   @Test
   void reserve_thenMarkIssued_findReturnsTheIssuedCertificate() {
     assertTrue(store.reserve(reservation(BIG_SERIAL)));
