@@ -9,7 +9,8 @@
 #       warm-up) take about 3 minutes.
 #
 #   scripts/bench.sh cmc [--ca-key rsa2048|p256] [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8,32]
-#                        [--sessions N] [--subscriber-keys renewed|fresh] [--transport https|in-process]
+#                        [--sessions N] [--subscriber-keys renewed|fresh] [--subscriber-key-type rsa2048|p256]
+#                        [--transport https|in-process]
 #       end-to-end CMC issuance over HTTPS against the real server (its composition root, in a JVM of its own, on a
 #       fresh SoftHSM2 token and data directory in a temporary directory), at each concurrency, interleaved in one
 #       run with the raw token sign rate (same CA key, same token, as many threads as the server's token sessions).
@@ -17,6 +18,8 @@
 #       Defaults (3 s x 3 repeats, 10 s warm-up per trial: the server JIT-compiles for its first ~20 s of load)
 #       take about 4 minutes per CA key type. Each identity renews its one subscriber key by default; with
 #       --subscriber-keys fresh every request brings an RSA-2048 key no other request had, as real subscribers do.
+#       --subscriber-key-type p256 gives the subscribers (their signer certificates and the keys they ask to certify)
+#       P-256 keys instead of RSA-2048: the CA then checks the CMC signature and the POP with ECDSA.
 #       --transport in-process calls the CA facade (CmcService) in the bench's own JVM instead, on the same token,
 #       profiles and kind of database and audit log: what issuance costs without HTTP, TLS and the loopback network.
 #
@@ -73,6 +76,7 @@ usage: scripts/bench.sh <benchmark> [options]
                  --warmup S (default 10)  --concurrency LIST (default 1,2,8,32)  --sessions N (default 8)
                  --subscriber-keys renewed|fresh (default renewed: each identity renews one key; fresh: every
                  request brings a key the CA has not seen)
+                 --subscriber-key-type rsa2048|p256 (default rsa2048: the subscribers' signer and requested keys)
                  --settle S (default 300: load the server first until its JIT compilers use under 2% of its
                  CPU, for at most S seconds; 0 skips)
                  --transport https|in-process (default https; in-process: the CA facade in the bench's JVM,

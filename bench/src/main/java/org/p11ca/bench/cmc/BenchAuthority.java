@@ -3,9 +3,7 @@ package org.p11ca.bench.cmc;
 import org.p11ca.bench.CaKeyType;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -22,8 +20,6 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.p11ca.ca.service.CmcService;
@@ -82,13 +78,13 @@ final class BenchAuthority {
   }
 
   /**
-   * Issues {@code count} signer certificates through the CA facade's operator enrollment (as the operator bootstrap
+   * Issues {@code count} signer certificates, on keys of {@code keyType}, through the CA facade's operator enrollment (as the operator bootstrap
    * does), into the database and audit log the server will open.
    */
-  static List<Identity> bootstrapIdentities(CmcService ca, int count) {
+  static List<Identity> bootstrapIdentities(CmcService ca, int count, SubscriberKeyType keyType) {
     List<Identity> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      KeyPair keys = rsa2048();
+      KeyPair keys = keyType.generate();
       PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
           new X500Name("UID=bench-user-" + i + ",O=p11ca bench"), keys.getPublic()).build(softwareSigner(keys));
       out.add(new Identity(keys, ca.enrollByOperator(csr, SIGNER_PROFILE, "bench-operator").cert()));
@@ -96,22 +92,8 @@ final class BenchAuthority {
     return List.copyOf(out);
   }
 
-  static KeyPair rsa2048() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK cannot make an RSA-2048 key pair", e);
-    }
-  }
-
   static org.bouncycastle.operator.ContentSigner softwareSigner(KeyPair keys) {
-    try {
-      return new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate());
-    } catch (OperatorCreationException e) {
-      throw new IllegalStateException("the JDK cannot sign with SHA256withRSA", e);
-    }
+    return SubscriberKeyType.of(keys).signer(keys);
   }
 
   static X509Certificate jca(X509CertificateHolder cert) {

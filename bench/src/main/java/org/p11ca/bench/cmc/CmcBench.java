@@ -94,11 +94,12 @@ public final class CmcBench {
         + type.optionName());
     Path dataDir = work.resolve("data");
     out.printf(Locale.ROOT, "# bench cmc: ca_key=%s transport=%s concurrency=%s token_sessions=%d"
-        + " raw_threads=%d settle<=%.0fs warmup=%.1fs repeats=%s subscriber_keys=%s (median, min..max)%n",
+        + " raw_threads=%d settle<=%.0fs warmup=%.1fs repeats=%s subscriber_keys=%s subscriber_key_type=%s"
+        + " (median, min..max)%n",
         type.optionName(), options.transport().optionName(), options.concurrencies(), options.sessions(),
         options.sessions(),
         options.settle().toMillis() / 1000.0, options.warmup().toMillis() / 1000.0, options.repeatsLabel(),
-        options.subscriberKeys().optionName());
+        options.subscriberKeys().optionName(), options.subscriberKeyType().optionName());
     int maxConcurrency = options.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
     ExecutorService workers = Executors.newFixedThreadPool(Math.max(maxConcurrency, options.sessions()),
         namedDaemonThreads());
@@ -117,7 +118,8 @@ public final class CmcBench {
         long counted = 0;
         try (ComposedCa composed = new ComposedCa(token, ca.caKey(), type, ca.caCertificate(), dataDir, profiles,
             clock)) {
-          identities = BenchAuthority.bootstrapIdentities(composed.service(), options.identities());
+          identities = BenchAuthority.bootstrapIdentities(composed.service(), options.identities(),
+              options.subscriberKeyType());
           if (options.transport() == CmcBenchOptions.Transport.IN_PROCESS) {
             out.printf(Locale.ROOT, "# setup: token, CA (%s), %d signer certificates, %s, the CA facade (CmcService)"
                 + " in this JVM on the bench's token, database and audit log in %s, in %.1f s: no HTTP, TLS or"
@@ -170,7 +172,8 @@ public final class CmcBench {
   private long load(Token token, BenchAuthority ca, List<BenchAuthority.Identity> identities, CmcTransport transport,
       LongSupplier serverCpuNanos, Supplier<Optional<SigningTally>> caSigning,
       Supplier<Optional<Long>> compilerCpuNanos, ExecutorService workers, int maxConcurrency) throws IOException {
-    PreSignedRequests requests = new PreSignedRequests(identities, ca.caCertificate(), options.subscriberKeys());
+    PreSignedRequests requests = new PreSignedRequests(identities, ca.caCertificate(), options.subscriberKeys(),
+        options.subscriberKeyType());
     IssuanceMeter meter = new IssuanceMeter(workers, new IssuedResponse(ca.caCertificate()), serverCpuNanos,
         caSigning);
     byte[] tbsSized = identities.get(0).certificate().toASN1Structure().getTBSCertificate().getEncoded();
@@ -181,12 +184,16 @@ public final class CmcBench {
   }
 
   private String subscriberKeysLabel() {
-    return options.subscriberKeys() == SubscriberKeys.FRESH
-        ? "a subscriber key per request that no other request has (--subscriber-keys fresh: RSA-2048 on pairs of"
-            + " pooled primes, each pair once)"
-        : "one subscriber key each renewed again and again (profile " + PROFILE + " with"
-            + " renewal.allowSameKeyRenewal: true: a fresh RSA key per request would cost the load generator ~100 ms;"
-            + " --subscriber-keys fresh gives each request its own)";
+    String type = options.subscriberKeyType().optionName();
+    if (options.subscriberKeys() == SubscriberKeys.FRESH) {
+      return "a " + type + " subscriber key per request that no other request has (--subscriber-keys fresh"
+          + (options.subscriberKeyType() == SubscriberKeyType.RSA2048 ? ": RSA-2048 on pairs of pooled primes, each"
+              + " pair once)" : ")");
+    }
+    return "one " + type + " subscriber key each renewed again and again (profile " + PROFILE + " with"
+        + " renewal.allowSameKeyRenewal: true" + (options.subscriberKeyType() == SubscriberKeyType.RSA2048
+            ? ": a fresh RSA key per request would cost the load generator ~100 ms" : "")
+        + "; --subscriber-keys fresh gives each request its own)";
   }
 
   /**

@@ -17,6 +17,7 @@ import org.p11ca.bench.BenchOptions;
  *     measured with: the server runs at most that many token operations at once (WorkerThreads)
  * @param subscriberKeys whether each identity renews its one key (the default, comparable across runs) or every
  *     request brings a key the CA has not seen
+ * @param subscriberKeyType the subscribers' keys: their signer certificates' and the ones they ask to certify
  * @param settle at most this long, before the warm-up, the CA is loaded until its JIT compilers are quiet (a CA
  *     that has run for a while): C2 is still compiling for a couple of minutes, and its CPU is taken from the same
  *     two cores; zero skips it
@@ -26,7 +27,7 @@ import org.p11ca.bench.BenchOptions;
  */
 record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path library, CaKeyType caKey,
     List<Integer> concurrencies, int sessions, int identities, Duration settle, SubscriberKeys subscriberKeys,
-    Transport transport) {
+    SubscriberKeyType subscriberKeyType, Transport transport) {
 
   /** {@code --transport}. */
   enum Transport {
@@ -92,6 +93,7 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
     int identities = 8;
     Duration settle = Duration.ofMinutes(5);
     SubscriberKeys subscriberKeys = SubscriberKeys.RENEWED;
+    SubscriberKeyType subscriberKeyType = SubscriberKeyType.RSA2048;
     Transport transport = Transport.HTTPS;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
@@ -110,12 +112,13 @@ record CmcBenchOptions(Duration measurement, int repeats, Duration warmup, Path 
         case "--identities" -> identities = integer(name, value);
         case "--settle" -> settle = seconds(name, value);
         case "--subscriber-keys" -> subscriberKeys = SubscriberKeys.parse(value);
+        case "--subscriber-key-type" -> subscriberKeyType = SubscriberKeyType.parse(value);
         case "--transport" -> transport = Transport.parse(value);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
     return new CmcBenchOptions(measurement, repeats, warmup, library, caKey, concurrencies, sessions, identities,
-        settle, subscriberKeys, transport);
+        settle, subscriberKeys, subscriberKeyType, transport);
   }
 
   String repeatsLabel() {

@@ -65,11 +65,12 @@ final class CmcReport {
       out.printf(Locale.ROOT, "cmc ca_key=%s transport=%s concurrency=%d issued_per_s=%.1f min=%.1f max=%.1f"
           + " p50_ms=%.1f p99_ms=%.1f issued=%d failed=0 tls_connections_per_round=%d"
           + " loadgen_cpu_ms_per_issue=%.3f loadgen_cpu_cores=%.2f server_cpu_ms_per_issue=%.3f"
-          + " server_cpu_cores=%.2f subscriber_keys=%s repeats=%s%n",
+          + " server_cpu_cores=%.2f subscriber_keys=%s subscriber_key_type=%s repeats=%s%n",
           options.caKey().optionName(), transport, e.getKey(), rate.median(), rate.min(), rate.max(),
           percentileMillis(latencies, 0.50), percentileMillis(latencies, 0.99), issued, inProcess ? 0 : e.getKey(),
           loadCpu / 1e6 / Math.max(1, issued), loadCpu / 1e9 / seconds, serverCpu / 1e6 / Math.max(1, issued),
-          serverCpu / 1e9 / seconds, options.subscriberKeys().optionName(), options.repeatsLabel());
+          serverCpu / 1e9 / seconds, options.subscriberKeys().optionName(),
+          options.subscriberKeyType().optionName(), options.repeatsLabel());
     }
     for (Map.Entry<Integer, List<IssuanceMeter.Round>> e : rounds.entrySet()) {
       double median = new Measurement(e.getValue().stream().map(IssuanceMeter.Round::issuedPerSecond).toList())

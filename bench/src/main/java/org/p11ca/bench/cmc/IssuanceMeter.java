@@ -131,7 +131,7 @@ final class IssuanceMeter {
           firstFailure = firstFailure.or(r::transportFailure);
         }
         for (int i = 0; i < r.count(); i++) {
-          Optional<String> refusal = check.verifiedFully(r.answers().get(i), r.sent().get(i).signer());
+          Optional<String> refusal = check.verifiedFully(r.answers().get(i), r.sent().get(i));
           if (refusal.isPresent()) {
             failed++;
             firstFailure = firstFailure.or(() -> refusal);

@@ -14,7 +14,7 @@ import org.p11ca.ca.cmc.CmcStatusInfo;
 
 /**
  * Whether a response counts as an issuance: it parses as a CMC response, every status is SUCCESS, and it carries a
- * certificate for the signer's subject that is not the CA's, and both token signatures verify with the CA key (the
+ * certificate for the signer's subject that is not the CA's and certifies the key the request asked for, and both token signatures verify with the CA key (the
  * response's SignedData and the certificate). The load generator checks every answer this way once the clock of a
  * round has stopped, so the checking does not spend the cores being measured.
  */
@@ -31,10 +31,14 @@ final class IssuedResponse {
   }
 
   /** Empty when it counts; else why not. */
-  Optional<String> verifiedFully(byte[] der, BenchAuthority.Identity signer) {
+  Optional<String> verifiedFully(byte[] der, PreSignedRequests.Request request) {
+    BenchAuthority.Identity signer = request.signer();
     Optional<Issued> issued = issued(der, signer);
     if (issued.isEmpty()) {
       return Optional.of(reason(der, signer));
+    }
+    if (!issued.get().certificate().getSubjectPublicKeyInfo().equals(request.requestedKey())) {
+      return Optional.of("the issued certificate does not certify the key the request asked for");
     }
     if (!issued.get().response().signature().orElseThrow().verify(caPublicKey).isValid()) {
       return Optional.of("the response's signature does not verify with the CA key");

@@ -19,23 +19,30 @@ import org.p11ca.ca.cmc.CmcRequestBuilder;
 
 /**
  * User-signed CMC Full PKI Requests, built and signed before the timed phase, so the load generator's cores go to
- * sending and checking, not to RSA signatures of its own.
+ * sending and checking, not to signatures of its own.
  *
  * <p>Making a key pair per request would dominate the generator's cost, so each identity has one subscriber key
  * of its own and asks again and again, by a CRMF request with a signature POP made once, for a new certificate on
  * it (a same-key renewal; a key is never shared between identities, which the CA refuses). Every request is still a distinct CMC message, with its own senderNonce and
  * transactionId, signed anew (SignedData over PKIData) by the identity's own certificate key. With
- * {@link SubscriberKeys#FRESH} every request instead carries a key no earlier request had ({@link FreshRsaKeys}),
- * with its own signature POP.
+ * {@link SubscriberKeys#FRESH} every request instead carries a key no earlier request had ({@link FreshRsaKeys}
+ * for RSA-2048; a new key pair each for P-256), with its own signature POP. The keys, the identities' included, are
+ * of one {@link SubscriberKeyType}.
  */
 final class PreSignedRequests {
 
-  /** One request and who signed it: its response must issue to that identity's subject. */
-  record Request(byte[] der, BenchAuthority.Identity signer) {
+  /**
+   * One request, who signed it and the key it asks to certify: its response must issue a certificate of that key
+   * to that identity's subject.
+   */
+  record Request(byte[] der, BenchAuthority.Identity signer, SubjectPublicKeyInfo requestedKey) {
   }
 
   private final List<BenchAuthority.Identity> identities;
   private final List<CertReqMsg> crmfByIdentity;
+  private final SubscriberKeyType keyType;
+  private final boolean freshEveryRequest;
+  /** RSA-2048 fresh keys from pooled primes; a P-256 key is cheap enough to generate for each request. */
   private final Optional<FreshRsaKeys> freshKeys;
   private final X509CertificateHolder caCertificate;
   private final SecureRandom random = new SecureRandom();
@@ -45,14 +52,16 @@ final class PreSignedRequests {
   private final AtomicInteger next = new AtomicInteger();
 
   PreSignedRequests(List<BenchAuthority.Identity> identities, X509CertificateHolder caCert,
-      SubscriberKeys subscriberKeys) {
+      SubscriberKeys subscriberKeys, SubscriberKeyType keyType) {
     this.identities = List.copyOf(identities);
     this.caCertificate = caCert;
-    this.freshKeys = subscriberKeys == SubscriberKeys.FRESH ? Optional.of(new FreshRsaKeys(random))
-        : Optional.empty();
+    this.keyType = keyType;
+    this.freshKeys = subscriberKeys == SubscriberKeys.FRESH && keyType == SubscriberKeyType.RSA2048
+        ? Optional.of(new FreshRsaKeys(random)) : Optional.empty();
+    this.freshEveryRequest = subscriberKeys == SubscriberKeys.FRESH;
     // With fresh keys every request makes its own CRMF; the identities' renewed keys are not needed.
-    int renewed = freshKeys.isPresent() ? 0 : identities.size();
-    List<KeyPair> keys = IntStream.range(0, renewed).parallel().mapToObj(i -> BenchAuthority.rsa2048()).toList();
+    int renewed = freshEveryRequest ? 0 : identities.size();
+    List<KeyPair> keys = IntStream.range(0, renewed).parallel().mapToObj(i -> keyType.generate()).toList();
     List<CertReqMsg> crmf = new ArrayList<>();
     for (int i = 0; i < renewed; i++) {
       crmf.add(crmf(keys.get(i), identities.get(i).certificate()));
@@ -65,7 +74,8 @@ final class PreSignedRequests {
    * only; requests left over from a round are dropped rather than sent later, so every round gets fresh ones.
    */
   void prepare(int count) {
-    List<KeyPair> keys = freshKeys.map(f -> f.next(count)).orElse(List.of());
+    List<KeyPair> keys = !freshEveryRequest ? List.of() : freshKeys.map(f -> f.next(count))
+        .orElseGet(() -> IntStream.range(0, count).parallel().mapToObj(i -> keyType.generate()).toList());
     ready = IntStream.range(0, count).parallel()
         .mapToObj(n -> build(n, keys.isEmpty() ? crmfByIdentity.get(n % identities.size())
             : crmf(keys.get(n), identities.get(n % identities.size()).certificate())))
@@ -104,7 +114,7 @@ final class PreSignedRequests {
         .crmf(crmf)
         .sign(BenchAuthority.softwareSigner(signer.keys()), signer.certificate(),
             List.of(signer.certificate(), caCertificate), Clock.systemUTC());
-    return new Request(der, signer);
+    return new Request(der, signer, crmf.getCertReq().getCertTemplate().getPublicKey());
   }
 
   /** CRMF for the signer's own subject (the user-signed profile issues to it) with a signature POP. */

@@ -1,19 +1,14 @@
 package org.p11ca.bench.cmc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.p11ca.bench.FreshTokenDirectory;
-import org.p11ca.hsm.testing.SoftHsm;
 
 /**
  * `bench cmc --transport in-process` end to end on a SoftHSM token: the CA facade issues in this JVM, every answer
@@ -39,16 +34,11 @@ class CmcBenchInProcessTest {
 
   @Test
   void issuesInThisJvmAndCountsItsCpuAsTheCas() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int status = CmcBench.main(new String[] {"--library", SoftHsm.library().toString(), "--transport", "in-process",
-        "--concurrency", "2", "--repeats", "1", "--seconds", "1", "--warmup", "0", "--settle", "0", "--identities",
-        "2"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-    String all = String.join("\n", lines);
-    assertEquals(0, status, all);
+    InProcessRun run = InProcessRun.of();
+    List<String> lines = run.lines;
+    String all = run.all;
 
-    Matcher cmc = lines.stream().map(CMC_LINE::matcher).filter(Matcher::matches).findFirst()
-        .orElseThrow(() -> new AssertionError("no in-process cmc line:\n" + all));
+    Matcher cmc = run.find(CMC_LINE, "in-process cmc line");
     assertTrue(Integer.parseInt(cmc.group(2)) > 0, all);
     // Two token signatures per issuance at least: the CA's CPU is this JVM's, not zero.
     assertTrue(Double.parseDouble(cmc.group(3)) > 0.1, all);
@@ -57,20 +47,17 @@ class CmcBenchInProcessTest {
         all);
     // The token's tally split the CA's work: a SoftHSM RSA-2048 signature takes a tenth of a millisecond of thread
     // CPU at the very least, in the raw trial and in the CA alike.
-    Matcher split = lines.stream().map(SIGNING_SPLIT::matcher).filter(Matcher::find).findFirst()
-        .orElseThrow(() -> new AssertionError("no signing split in the cores line:\n" + all));
+    Matcher split = run.find(SIGNING_SPLIT, "signing split in the cores line");
     assertTrue(Double.parseDouble(split.group(1)) > 0.1 && Double.parseDouble(split.group(2)) > 0.1, all);
     // No server, so no TLS certificate row: the bootstrap's two signers and the counted issuances, all ISSUED.
     assertTrue(lines.stream().anyMatch(l -> l.matches("^db issued_rows=\\d+ counted_issuances=\\d+"
         + " bootstrap_and_tls=2 ok$")), all);
     // Storage per certificate: at least its base64 DER (an RSA-2048 subscriber's is over 1 KB).
-    Matcher storage = lines.stream().map(BYTES_PER_ROW::matcher).filter(Matcher::find).findFirst()
-        .orElseThrow(() -> new AssertionError("no storage line:\n" + all));
+    Matcher storage = run.find(BYTES_PER_ROW, "storage line");
     assertTrue(Long.parseLong(storage.group(1)) > 1000, all);
     // The raw trial's signature alone, back to back and after other work: SoftHSM's RSA-2048 takes a tenth of a
     // millisecond at the very least either way.
-    Matcher interleave = lines.stream().map(INTERLEAVE::matcher).filter(Matcher::find).findFirst()
-        .orElseThrow(() -> new AssertionError("no interleave line:\n" + all));
+    Matcher interleave = run.find(INTERLEAVE, "interleave line");
     for (int g = 1; g <= 3; g++) {
       assertTrue(Double.parseDouble(interleave.group(g)) > 0.1, all);
     }

@@ -20,4 +20,13 @@ class CmcBenchOptionsTest {
         () -> CmcBenchOptions.parse("--transport", "http"));
     assertEquals("--transport takes https or in-process, not 'http'", e.getMessage());
   }
+
+  @Test
+  void subscriberKeyType_isRsaUnlessAskedForP256() {
+    assertEquals(SubscriberKeyType.RSA2048, CmcBenchOptions.parse().subscriberKeyType());
+    assertEquals(SubscriberKeyType.P256, CmcBenchOptions.parse("--subscriber-key-type", "p256").subscriberKeyType());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CmcBenchOptions.parse("--subscriber-key-type", "ed25519"));
+    assertEquals("--subscriber-key-type takes rsa2048 or p256, not 'ed25519'", e.getMessage());
+  }
 }
