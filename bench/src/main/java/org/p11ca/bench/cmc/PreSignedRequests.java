@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.bouncycastle.asn1.crmf.CertReqMsg;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -40,10 +41,11 @@ final class PreSignedRequests {
 
   private final List<BenchAuthority.Identity> identities;
   private final List<CertReqMsg> crmfByIdentity;
-  private final SubscriberKeyType keyType;
-  private final boolean freshEveryRequest;
-  /** RSA-2048 fresh keys from pooled primes; a P-256 key is cheap enough to generate for each request. */
-  private final Optional<FreshRsaKeys> freshKeys;
+  /**
+   * With {@link SubscriberKeys#FRESH}, the next n requests' own keys: RSA-2048 from pooled primes
+   * ({@link FreshRsaKeys}), P-256 generated (cheap for EC); empty when each identity renews one key.
+   */
+  private final Optional<IntFunction<List<KeyPair>>> freshKeys;
   private final X509CertificateHolder caCertificate;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong transactionIds = new AtomicLong(1);
@@ -55,15 +57,13 @@ final class PreSignedRequests {
       SubscriberKeys subscriberKeys, SubscriberKeyType keyType) {
     this.identities = List.copyOf(identities);
     this.caCertificate = caCert;
-    this.keyType = keyType;
-    this.freshKeys = subscriberKeys == SubscriberKeys.FRESH && keyType == SubscriberKeyType.RSA2048
-        ? Optional.of(new FreshRsaKeys(random)) : Optional.empty();
-    this.freshEveryRequest = subscriberKeys == SubscriberKeys.FRESH;
+    this.freshKeys = subscriberKeys != SubscriberKeys.FRESH ? Optional.empty()
+        : Optional.of(keyType == SubscriberKeyType.RSA2048 ? new FreshRsaKeys(random)::next
+            : count -> generated(keyType, count));
     // With fresh keys every request makes its own CRMF; the identities' renewed keys are not needed.
-    int renewed = freshEveryRequest ? 0 : identities.size();
-    List<KeyPair> keys = IntStream.range(0, renewed).parallel().mapToObj(i -> keyType.generate()).toList();
+    List<KeyPair> keys = generated(keyType, freshKeys.isPresent() ? 0 : identities.size());
     List<CertReqMsg> crmf = new ArrayList<>();
-    for (int i = 0; i < renewed; i++) {
+    for (int i = 0; i < keys.size(); i++) {
       crmf.add(crmf(keys.get(i), identities.get(i).certificate()));
     }
     this.crmfByIdentity = List.copyOf(crmf);
@@ -74,8 +74,7 @@ final class PreSignedRequests {
    * only; requests left over from a round are dropped rather than sent later, so every round gets fresh ones.
    */
   void prepare(int count) {
-    List<KeyPair> keys = !freshEveryRequest ? List.of() : freshKeys.map(f -> f.next(count))
-        .orElseGet(() -> IntStream.range(0, count).parallel().mapToObj(i -> keyType.generate()).toList());
+    List<KeyPair> keys = freshKeys.map(f -> f.apply(count)).orElse(List.of());
     ready = IntStream.range(0, count).parallel()
         .mapToObj(n -> build(n, keys.isEmpty() ? crmfByIdentity.get(n % identities.size())
             : crmf(keys.get(n), identities.get(n % identities.size()).certificate())))
@@ -115,6 +114,10 @@ final class PreSignedRequests {
         .sign(BenchAuthority.softwareSigner(signer.keys()), signer.certificate(),
             List.of(signer.certificate(), caCertificate), Clock.systemUTC());
     return new Request(der, signer, crmf.getCertReq().getCertTemplate().getPublicKey());
+  }
+
+  private static List<KeyPair> generated(SubscriberKeyType type, int count) {
+    return IntStream.range(0, count).parallel().mapToObj(i -> type.generate()).toList();
   }
 
   /** CRMF for the signer's own subject (the user-signed profile issues to it) with a signature POP. */

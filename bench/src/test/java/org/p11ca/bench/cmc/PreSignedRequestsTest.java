@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -46,7 +47,7 @@ class PreSignedRequestsTest {
   void p256Subscribers_signWithEcdsaAndAskForTheirP256Key() throws Exception {
     KeyPair caKeys = SubscriberKeyType.RSA2048.generate();
     X509CertificateHolder caCert = certificate("CN=test CA", caKeys, caKeys);
-    List<BenchAuthority.Identity> identities = identities(caKeys, 2);
+    List<BenchAuthority.Identity> identities = identities(caKeys, 2, SubscriberKeyType.P256);
 
     PreSignedRequests requests = new PreSignedRequests(identities, caCert, SubscriberKeys.RENEWED,
         SubscriberKeyType.P256);
@@ -67,8 +68,8 @@ class PreSignedRequestsTest {
   void p256Fresh_everyRequestAsksForAKeyOfItsOwn() throws Exception {
     KeyPair caKeys = SubscriberKeyType.RSA2048.generate();
     X509CertificateHolder caCert = certificate("CN=test CA", caKeys, caKeys);
-    PreSignedRequests requests = new PreSignedRequests(identities(caKeys, 2), caCert, SubscriberKeys.FRESH,
-        SubscriberKeyType.P256);
+    PreSignedRequests requests = new PreSignedRequests(identities(caKeys, 2, SubscriberKeyType.P256), caCert,
+        SubscriberKeys.FRESH, SubscriberKeyType.P256);
     Set<SubjectPublicKeyInfo> asked = new HashSet<>();
     requests.prepare(3);
     for (int n = 0; n < 3; n++) {
@@ -79,6 +80,30 @@ class PreSignedRequestsTest {
       asked.add(assertAsksForP256WithValidPop(requests.take()));
     }
     assertEquals(6, asked.size());
+  }
+
+  @Test
+  void rsaFresh_everyRequestAsksForAnRsaKeyOfItsOwn() throws Exception {
+    KeyPair caKeys = SubscriberKeyType.RSA2048.generate();
+    X509CertificateHolder caCert = certificate("CN=test CA", caKeys, caKeys);
+    PreSignedRequests requests = new PreSignedRequests(identities(caKeys, 2, SubscriberKeyType.RSA2048), caCert,
+        SubscriberKeys.FRESH, SubscriberKeyType.RSA2048);
+    requests.prepare(3);
+    Set<SubjectPublicKeyInfo> asked = new HashSet<>();
+    for (int n = 0; n < 3; n++) {
+      PreSignedRequests.Request r = requests.take();
+      SignerInformation signer = new CMSSignedData(r.der()).getSignerInfos().getSigners().iterator().next();
+      assertTrue(signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC)
+          .build(r.signer().certificate())));
+      TaggedRequest.Crmf crmf = (TaggedRequest.Crmf) CmcRequestParser.parse(r.der()).pkiData().requests().get(0);
+      SubjectPublicKeyInfo key = crmf.msg().getCertReq().getCertTemplate().getPublicKey();
+      assertEquals(PKCSObjectIdentifiers.rsaEncryption, key.getAlgorithm().getAlgorithm());
+      assertEquals(key, r.requestedKey());
+      assertTrue(new JcaCertificateRequestMessage(crmf.msg()).isValidSigningKeyPOP(
+          new JcaContentVerifierProviderBuilder().setProvider(BC).build(key)));
+      asked.add(key);
+    }
+    assertEquals(3, asked.size());
   }
 
   private static void assertSignedByItsIdentityWithEcdsa(PreSignedRequests.Request r) throws Exception {
@@ -99,10 +124,10 @@ class PreSignedRequestsTest {
     return key;
   }
 
-  private static List<BenchAuthority.Identity> identities(KeyPair caKeys, int count) throws Exception {
+  private static List<BenchAuthority.Identity> identities(KeyPair caKeys, int count, SubscriberKeyType type) {
     List<BenchAuthority.Identity> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      KeyPair keys = SubscriberKeyType.P256.generate();
+      KeyPair keys = type.generate();
       out.add(new BenchAuthority.Identity(keys, certificate("UID=user-" + i + ",O=test", keys, caKeys)));
     }
     return out;
