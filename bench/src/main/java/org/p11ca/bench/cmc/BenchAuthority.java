@@ -78,8 +78,8 @@ final class BenchAuthority {
   }
 
   /**
-   * Issues {@code count} signer certificates, on keys of {@code keyType}, through the CA facade's operator enrollment (as the operator bootstrap
-   * does), into the database and audit log the server will open.
+   * Issues {@code count} signer certificates, on keys of {@code keyType}, through the CA facade's operator
+   * enrollment (as the operator bootstrap does), into the database and audit log the server will open.
    */
   static List<Identity> bootstrapIdentities(CmcService ca, int count, SubscriberKeyType keyType) {
     List<Identity> out = new ArrayList<>();

@@ -13,10 +13,11 @@ import org.p11ca.ca.cmc.CmcStatus;
 import org.p11ca.ca.cmc.CmcStatusInfo;
 
 /**
- * Whether a response counts as an issuance: it parses as a CMC response, every status is SUCCESS, and it carries a
- * certificate for the signer's subject that is not the CA's and certifies the key the request asked for, and both token signatures verify with the CA key (the
- * response's SignedData and the certificate). The load generator checks every answer this way once the clock of a
- * round has stopped, so the checking does not spend the cores being measured.
+ * Whether a response counts as an issuance: it parses as a CMC response, every status is SUCCESS, it carries a
+ * certificate for the signer's subject that is not the CA's and certifies the key the request asked for, and both
+ * token signatures verify with the CA key (the response's SignedData and the certificate). The load generator checks
+ * every answer this way once the clock of a round has stopped, so the checking does not spend the cores being
+ * measured.
  */
 final class IssuedResponse {
 

@@ -66,10 +66,7 @@ class PreSignedRequestsTest {
 
   @Test
   void p256Fresh_everyRequestAsksForAKeyOfItsOwn() throws Exception {
-    KeyPair caKeys = SubscriberKeyType.RSA2048.generate();
-    X509CertificateHolder caCert = certificate("CN=test CA", caKeys, caKeys);
-    PreSignedRequests requests = new PreSignedRequests(identities(caKeys, 2, SubscriberKeyType.P256), caCert,
-        SubscriberKeys.FRESH, SubscriberKeyType.P256);
+    PreSignedRequests requests = freshRequests(SubscriberKeyType.P256);
     Set<SubjectPublicKeyInfo> asked = new HashSet<>();
     requests.prepare(3);
     for (int n = 0; n < 3; n++) {
@@ -84,10 +81,7 @@ class PreSignedRequestsTest {
 
   @Test
   void rsaFresh_everyRequestAsksForAnRsaKeyOfItsOwn() throws Exception {
-    KeyPair caKeys = SubscriberKeyType.RSA2048.generate();
-    X509CertificateHolder caCert = certificate("CN=test CA", caKeys, caKeys);
-    PreSignedRequests requests = new PreSignedRequests(identities(caKeys, 2, SubscriberKeyType.RSA2048), caCert,
-        SubscriberKeys.FRESH, SubscriberKeyType.RSA2048);
+    PreSignedRequests requests = freshRequests(SubscriberKeyType.RSA2048);
     requests.prepare(3);
     Set<SubjectPublicKeyInfo> asked = new HashSet<>();
     for (int n = 0; n < 3; n++) {
@@ -122,6 +116,13 @@ class PreSignedRequestsTest {
     CertificateRequestMessage message = new JcaCertificateRequestMessage(crmf.msg());
     assertTrue(message.isValidSigningKeyPOP(new JcaContentVerifierProviderBuilder().setProvider(BC).build(key)));
     return key;
+  }
+
+  /** Two identities of {@code type} certified by a throwaway CA, each request asking for a key of its own. */
+  private static PreSignedRequests freshRequests(SubscriberKeyType type) {
+    KeyPair caKeys = SubscriberKeyType.RSA2048.generate();
+    return new PreSignedRequests(identities(caKeys, 2, type), certificate("CN=test CA", caKeys, caKeys),
+        SubscriberKeys.FRESH, type);
   }
 
   private static List<BenchAuthority.Identity> identities(KeyPair caKeys, int count, SubscriberKeyType type) {
