@@ -39,8 +39,13 @@ public record CmcStatusInfo(CmcStatus status, List<Integer> bodyList, Optional<S
     return new CmcStatusInfo(CmcStatus.SUCCESS, bodyList, Optional.empty(), Optional.empty());
   }
 
+  /**
+   * A failure as the CA sends it. Its statusString is made one line: reasons quote what the request said (names,
+   * profile ids from the URL), and a client prints the statusString as it comes.
+   */
   public static CmcStatusInfo failed(List<Integer> bodyList, FailInfo failInfo, String statusString) {
-    return new CmcStatusInfo(CmcStatus.FAILED, bodyList, Optional.of(statusString), Optional.of(failInfo));
+    return new CmcStatusInfo(CmcStatus.FAILED, bodyList, Optional.of(ControlCharacters.escape(statusString,
+        cp -> String.format("\\u%04x", cp))), Optional.of(failInfo));
   }
 
   ASN1Sequence encode() {

@@ -63,7 +63,8 @@ public record RevocationRequest(X500Name issuerName, BigInteger serial, int reas
       if (s.size() < 3 || s.size() > 6) {
         throw new IllegalArgumentException("expected 3 to 6 fields, got " + s.size());
       }
-      X500Name issuer = X500Name.getInstance(s.getObjectAt(0));
+      X500Name issuer = DistinguishedNames.requireWellFormed(X500Name.getInstance(s.getObjectAt(0)),
+          "the revokeRequest's issuerName");
       BigInteger serial = ASN1Integer.getInstance(s.getObjectAt(1)).getValue();
       int reason = ASN1Enumerated.getInstance(s.getObjectAt(2)).intValueExact();
       Optional<Instant> invalidity = Optional.empty();

@@ -54,6 +54,10 @@ final class SignedDataReader {
   static List<X509CertificateHolder> certificates(CMSSignedData sd) {
     return Asn1Decoding.decode("SignedData certificates", () -> {
       Collection<X509CertificateHolder> certs = sd.getCertificates().getMatches(null);
+      for (X509CertificateHolder cert : certs) {
+        DistinguishedNames.requireWellFormed(cert.getSubject(), "a SignedData certificate's subject");
+        DistinguishedNames.requireWellFormed(cert.getIssuer(), "a SignedData certificate's issuer");
+      }
       return List.copyOf(new ArrayList<>(certs));
     });
   }
@@ -72,7 +76,8 @@ final class SignedDataReader {
     SignerId sid = si.getSID();
     SignerIdentifier id;
     if (sid.getIssuer() != null && sid.getSerialNumber() != null) {
-      id = new SignerIdentifier.IssuerAndSerial(sid.getIssuer(), sid.getSerialNumber());
+      id = new SignerIdentifier.IssuerAndSerial(DistinguishedNames.requireWellFormed(sid.getIssuer(),
+          "the SignerInfo's issuer"), sid.getSerialNumber());
     } else if (sid.getSubjectKeyIdentifier() != null) {
       id = new SignerIdentifier.SubjectKeyId(sid.getSubjectKeyIdentifier());
     } else {

@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.p11ca.ca.cmc.DerTime;
+import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.profile.Profile;
@@ -77,8 +78,8 @@ record CertificateDraft(Optional<Long> requestId, String profileId, X500Name sub
     X500Name subject;
     if (profile.subjectName() instanceof SubjectNamePolicy.FromRequest fromRequest) {
       subject = fromRequest.issuedSubject(approved).orElseThrow(() -> new CaException(FailInfo.BAD_REQUEST,
-          "subject '" + approved + "' lacks every attribute profile " + profile.id() + " requires (one of "
-              + fromRequest.requireAnyOf() + ")"));
+          "subject '" + DistinguishedNames.rfc4514(approved) + "' lacks every attribute profile " + profile.id()
+              + " requires (one of " + fromRequest.requireAnyOf() + ")"));
     } else {
       // FromSigner: policy took the subject from the CMC signer's certificate; it is used exactly, never edited.
       subject = approved;

@@ -125,8 +125,12 @@ final class SubjectKeyCheck {
 
   private static RSAPublicKey rsaKey(SubjectPublicKeyInfo spki) {
     try {
-      return RSAPublicKey.getInstance(spki.parsePublicKey());
-    } catch (IOException | IllegalArgumentException e) {
+      RSAPublicKey key = RSAPublicKey.getInstance(spki.parsePublicKey());
+      if (key == null) {
+        throw new IllegalArgumentException("an empty subjectPublicKey");
+      }
+      return key;
+    } catch (IOException | RuntimeException e) {
       throw new CaException(FailInfo.BAD_REQUEST, "the RSA public key is not a valid RSAPublicKey (RFC 8017 A.1.1)",
           e);
     }

@@ -45,6 +45,20 @@ public record ArchiveOptions(byte[] encryptedSessionKey, AlgorithmIdentifier sym
    *     an EnvelopedData key, an EncryptedValue without its session key)
    */
   public static Optional<ArchiveOptions> of(CertReqMsg msg) {
+    try {
+      return decode(msg);
+    } catch (CaException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Bouncy Castle decodes the controls as they are read, and fails with whatever the malformed structure makes
+      // it hit (IllegalArgumentException, ClassCastException, ArrayIndexOutOfBoundsException...).
+      String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst()
+          .orElse("");
+      throw new CaException(FailInfo.BAD_REQUEST, "malformed PKIArchiveOptions: " + detail, e);
+    }
+  }
+
+  private static Optional<ArchiveOptions> decode(CertReqMsg msg) {
     Controls controls = msg.getCertReq().getControls();
     if (controls == null) {
       return Optional.empty();
@@ -58,25 +72,22 @@ public record ArchiveOptions(byte[] encryptedSessionKey, AlgorithmIdentifier sym
     if (found.length > 1) {
       throw new CaException(FailInfo.BAD_REQUEST, "the request carries " + found.length + " PKIArchiveOptions");
     }
-    try {
-      PKIArchiveOptions options = PKIArchiveOptions.getInstance(found[0].getValue());
-      if (options.getType() != PKIArchiveOptions.encryptedPrivKey) {
-        throw new CaException(FailInfo.BAD_REQUEST, "PKIArchiveOptions must carry the encrypted private key"
-            + " (encryptedPrivKey); keyGenParameters and archiveRemGenPrivKey are not supported");
-      }
-      EncryptedKey key = EncryptedKey.getInstance(options.getValue());
-      if (!key.isEncryptedValue()) {
-        throw new CaException(FailInfo.BAD_REQUEST, "the archived key is an EnvelopedData; this KRA takes an"
-            + " EncryptedValue (RFC 4211 section 6.4)");
-      }
-      EncryptedValue value = EncryptedValue.getInstance(key.getValue());
-      if (value.getEncSymmKey() == null || value.getSymmAlg() == null) {
-        throw new CaException(FailInfo.BAD_REQUEST, "the archived key's EncryptedValue lacks symmAlg or encSymmKey");
-      }
-      return Optional.of(new ArchiveOptions(value.getEncSymmKey().getOctets(), value.getSymmAlg(),
-          value.getEncValue().getOctets()));
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new CaException(FailInfo.BAD_REQUEST, "malformed PKIArchiveOptions: " + e.getMessage(), e);
+    PKIArchiveOptions options = PKIArchiveOptions.getInstance(found[0].getValue());
+    if (options.getType() != PKIArchiveOptions.encryptedPrivKey) {
+      throw new CaException(FailInfo.BAD_REQUEST, "PKIArchiveOptions must carry the encrypted private key"
+          + " (encryptedPrivKey); keyGenParameters and archiveRemGenPrivKey are not supported");
     }
+    EncryptedKey key = EncryptedKey.getInstance(options.getValue());
+    if (!key.isEncryptedValue()) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the archived key is an EnvelopedData; this KRA takes an"
+          + " EncryptedValue (RFC 4211 section 6.4)");
+    }
+    EncryptedValue value = EncryptedValue.getInstance(key.getValue());
+    if (value.getEncSymmKey() == null || value.getSymmAlg() == null) {
+      throw new CaException(FailInfo.BAD_REQUEST, "the archived key's EncryptedValue lacks symmAlg or encSymmKey");
+    }
+    return Optional.of(new ArchiveOptions(value.getEncSymmKey().getOctets(), value.getSymmAlg(),
+        value.getEncValue().getOctets()));
   }
+
 }

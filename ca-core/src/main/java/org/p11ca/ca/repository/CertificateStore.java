@@ -51,6 +51,7 @@ public interface CertificateStore {
   void markIssuedCompleting(BigInteger serial, byte[] certificateDer, Instant notBefore, Instant notAfter,
       long requestId);
 
+  /** The certificate with this serial; empty too for a serial out of RFC 5280's range, as a request may name. */
   Optional<CertificateRecord> find(BigInteger serial);
 
   /**

@@ -78,6 +78,9 @@ public final class JdbcArchivedKeyStore implements ArchivedKeyStore {
 
   @Override
   public Optional<ArchivedKey> findBySerial(BigInteger serial) {
+    if (SerialHex.lookup(serial).isEmpty()) {
+      return Optional.empty();
+    }
     return db.read("reading the archived key of certificate " + serial.toString(16), c -> select(c,
         "SELECT public_key_b64, wrap_mechanism, wrap_iv_b64, wrapped_b64, storage_key FROM archived_key"
             + " WHERE serial_hex = ?", ps -> ps.setString(1, SerialHex.of(serial))));

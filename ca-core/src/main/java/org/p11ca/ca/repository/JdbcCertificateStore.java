@@ -133,8 +133,11 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public Optional<CertificateRecord> find(BigInteger serial) {
-    String hex = SerialHex.of(serial);
-    return db.read("reading certificate " + hex, c -> select(c, hex));
+    Optional<String> hex = SerialHex.lookup(serial);
+    if (hex.isEmpty()) {
+      return Optional.empty();
+    }
+    return db.read("reading certificate " + hex.get(), c -> select(c, hex.get()));
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.p11ca.ca.repository;
 
 import java.math.BigInteger;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The one stored form of a serial: lowercase hex without leading zeros, so equal serials are equal strings. */
 final class SerialHex {
@@ -18,6 +19,14 @@ final class SerialHex {
           + serial.toString(16));
     }
     return serial.toString(16).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The stored form to look {@code serial} up by, or empty when it is no serial RFC 5280 allows: a serial read from a
+   * request (a revokeRequest, a signer identifier) can be anything, and no row holds one out of range.
+   */
+  static Optional<String> lookup(BigInteger serial) {
+    return serial.signum() <= 0 || serial.bitLength() > MAX_BITS ? Optional.empty() : Optional.of(of(serial));
   }
 
   static BigInteger parse(String hex) {

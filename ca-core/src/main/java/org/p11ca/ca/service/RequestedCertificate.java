@@ -8,6 +8,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.p11ca.ca.cmc.DistinguishedNames;
 import org.p11ca.ca.cmc.TaggedRequest;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
@@ -28,18 +29,29 @@ record RequestedCertificate(Optional<X500Name> subject, SubjectPublicKeyInfo pub
         throw new CaException(FailInfo.BAD_REQUEST, "CRMF request " + crmf.certReqId()
             + " has no publicKey in its CertTemplate (RFC 4211 section 5)");
       }
-      return new RequestedCertificate(nonEmpty(t.getSubject()), t.getPublicKey(), list(t.getExtensions()));
+      return new RequestedCertificate(subject(t.getSubject(), request), t.getPublicKey(), list(t.getExtensions()));
     }
     if (request instanceof TaggedRequest.Pkcs10 p10) {
-      return new RequestedCertificate(nonEmpty(p10.csr().getSubject()), p10.csr().getSubjectPublicKeyInfo(),
-          list(p10.csr().getRequestedExtensions()));
+      Extensions requested;
+      try {
+        requested = p10.csr().getRequestedExtensions();
+      } catch (RuntimeException e) {
+        throw new CaException(FailInfo.BAD_REQUEST, "PKCS#10 request " + p10.bodyPartId() + " has a malformed"
+            + " extensionRequest attribute (RFC 2985 section 5.4.2)");
+      }
+      return new RequestedCertificate(subject(p10.csr().getSubject(), request), p10.csr().getSubjectPublicKeyInfo(),
+          list(requested));
     }
     throw new CaException(FailInfo.BAD_REQUEST, "request " + request.bodyPartId()
         + " is an OtherReqMsg, which this CA does not process");
   }
 
-  private static Optional<X500Name> nonEmpty(X500Name name) {
-    return name == null || name.getRDNs().length == 0 ? Optional.empty() : Optional.of(name);
+  private static Optional<X500Name> subject(X500Name name, TaggedRequest request) {
+    if (name == null || name.getRDNs().length == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(DistinguishedNames.requireWellFormed(name, "request " + request.bodyPartId()
+        + "'s subject"));
   }
 
   private static List<Extension> list(Extensions extensions) {

@@ -79,8 +79,8 @@ final class SignerAuthentication {
         .or(() -> storedCertificate(named));
     if (found.isEmpty()) {
       throw refuse("--", authManager, FailInfo.BAD_IDENTITY,
-          "the signer certificate (issuer " + DistinguishedNames.rfc4514(named.issuer()) + ", serial 0x" + named.serial().toString(16)
-              + ") was neither sent with the request nor issued by this CA");
+          "the signer certificate (issuer " + DistinguishedNames.rfc4514(named.issuer()) + ", serial 0x"
+              + named.serial().toString(16) + ") was neither sent with the request nor issued by this CA");
     }
     X509CertificateHolder cert = found.get();
     String subjectId = DistinguishedNames.rfc4514(cert.getSubject());

@@ -106,4 +106,41 @@ class MalformedRequestTest {
     byte[] der = new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(pkiData)).getEncoded("DER");
     assertTrue(refused(der).detail().contains("senderNonce appears 2 times"));
   }
+
+  /** A Name Bouncy Castle takes until its one attribute is read: an INTEGER where a SEQUENCE belongs. */
+  private static final org.bouncycastle.asn1.x500.X500Name MALFORMED_NAME = org.bouncycastle.asn1.x500.X500Name
+      .getInstance(new DERSequence(new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.ASN1Integer(5))));
+
+  @Test
+  void parse_revokeRequestWithMalformedIssuerName_badRequest() throws Exception {
+    DERSequence revokeRequest = new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {MALFORMED_NAME,
+        new org.bouncycastle.asn1.ASN1Integer(45), new org.bouncycastle.asn1.ASN1Enumerated(1)});
+    DERSequence control = new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+        new org.bouncycastle.asn1.ASN1Integer(1), CmcObjectIds.REVOKE_REQUEST,
+        new org.bouncycastle.asn1.DERSet(revokeRequest)});
+    byte[] pkiData = new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {new DERSequence(control),
+        new DERSequence(), new DERSequence(), new DERSequence()}).getEncoded("DER");
+    byte[] der = new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(pkiData)).getEncoded("DER");
+    assertTrue(refused(der).detail().contains("the revokeRequest's issuerName is not a well-formed X.500 Name"));
+  }
+
+  @Test
+  void parse_signedDataCarryingACertificateWithAMalformedSubject_badRequest() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair keys = g.generateKeyPair();
+    org.bouncycastle.operator.ContentSigner signer =
+        new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
+    org.bouncycastle.cert.X509CertificateHolder cert = new org.bouncycastle.cert.X509v3CertificateBuilder(
+        new org.bouncycastle.asn1.x500.X500Name("CN=Some CA"), java.math.BigInteger.TEN,
+        new java.util.Date(0), new java.util.Date(4_000_000_000_000L), MALFORMED_NAME,
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded())).build(signer);
+    CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+    gen.addSignerInfoGenerator(new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
+        new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build()).build(signer, cert));
+    gen.addCertificate(cert);
+    byte[] pkiData = DogtagFixtures.parse("f_agent_p10_frank").encodedPkiData();
+    byte[] der = gen.generate(new CMSProcessableByteArray(CmcObjectIds.PKI_DATA, pkiData), true).getEncoded("DER");
+    assertTrue(refused(der).detail().contains("a SignedData certificate's subject is not a well-formed X.500 Name"));
+  }
 }

@@ -158,6 +158,15 @@ class JdbcCertificateStoreTest {
   }
 
   @Test
+  void find_serialsNoCertificateCanHave_areNotFound() {
+    assertTrue(store.reserve(reservation(BigInteger.valueOf(45))));
+    assertTrue(store.find(BigInteger.valueOf(-45)).isEmpty());
+    assertTrue(store.find(BigInteger.ZERO).isEmpty());
+    assertTrue(store.find(BigInteger.TWO.pow(160)).isEmpty(), "21 octets");
+    assertTrue(store.find(BigInteger.valueOf(45)).isPresent());
+  }
+
+  @Test
   void reserve_unknownRequestId_isRefusedByTheForeignKey() {
     CaException e = assertThrows(CaException.class, () -> store.reserve(new CertificateReservation(BigInteger.TEN,
         Optional.of(999L), "p", "CN=a", new byte[] {1})));

@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Cipher;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.DEROctetString;
@@ -123,19 +122,6 @@ class EncryptedPopRoundTripTest {
     return submit(on, profile, signedByBob(new CmcRequestBuilder(new SecureRandom()).crmf(key.crmf(BOB, null))));
   }
 
-  /** What a client does with the challenge (software key; p11ca-cmc does the same with a token key). */
-  private static byte[] challenge(EncryptedPop pop, Subscriber key) {
-    return pop.challenge((encryptedKey, alg) -> {
-      try {
-        Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
-        rsa.init(Cipher.DECRYPT_MODE, key.keys.getPrivate());
-        return rsa.doFinal(encryptedKey);
-      } catch (java.security.GeneralSecurityException e) {
-        throw new AssertionError(e);
-      }
-    });
-  }
-
   /** Round 2 as Dogtag's CMCRequest builds it: decryptedPOP, regInfo = responseInfo, the request sent back. */
   private static byte[] roundTwo(EncryptedPop pop, byte[] proof, byte[] regInfo) {
     TaggedRequest.Crmf request = (TaggedRequest.Crmf) pop.parsedRequest();
@@ -165,7 +151,7 @@ class EncryptedPopRoundTripTest {
         "PROFILE_CERT_REQUEST"), ca.eventsSince(from));
 
     // A fresh service over the same database: the challenge lives in the repository, not in memory.
-    byte[] challenge = challenge(pop, key);
+    byte[] challenge = key.challenge(pop);
     assertEquals(64, challenge.length);
     byte[] round2 = roundTwo(pop, pop.proof(challenge), regInfo);
     from = ca.auditLines();
@@ -197,7 +183,7 @@ class EncryptedPopRoundTripTest {
     RecipientInformation recipient = new CMSEnvelopedData(org.bouncycastle.asn1.cms.ContentInfo.getInstance(cms))
         .getRecipientInfos().getRecipients().iterator().next();
     byte[] viaCms = recipient.getContent(new JceKeyTransEnvelopedRecipient(key.keys.getPrivate()));
-    byte[] challenge = challenge(pop, key);
+    byte[] challenge = key.challenge(pop);
     assertArrayEquals(viaCms, challenge);
 
     CmcResponse r2 = submit(now(), "encRfc", roundTwo(pop, pop.proof(challenge), r1.responseInfo().orElseThrow()));
@@ -221,7 +207,7 @@ class EncryptedPopRoundTripTest {
     long requestId = new BigInteger(r1.responseInfo().orElseThrow()).longValueExact();
     assertEquals(RequestStatus.REJECTED, ca.requests.find(requestId).orElseThrow().status());
     // The right proof now comes too late: a challenge answers once.
-    CmcResponse again = submit(now(), "encDogtag", roundTwo(pop, pop.proof(challenge(pop, key)),
+    CmcResponse again = submit(now(), "encDogtag", roundTwo(pop, pop.proof(key.challenge(pop)),
         r1.responseInfo().orElseThrow()));
     assertEquals(Optional.of(FailInfo.BAD_REQUEST), again.statuses().get(0).failInfo());
   }
@@ -231,7 +217,7 @@ class EncryptedPopRoundTripTest {
     Subscriber key = Subscriber.rsa(2048);
     CmcResponse r1 = roundOne(now(), "encDogtag", key);
     EncryptedPop pop = r1.encryptedPops().get(0);
-    CmcResponse r2 = submit(now(), "encDogtag", roundTwo(pop, pop.proof(challenge(pop, key)),
+    CmcResponse r2 = submit(now(), "encDogtag", roundTwo(pop, pop.proof(key.challenge(pop)),
         BigInteger.valueOf(999_999).toByteArray()));
     assertEquals(Optional.of(FailInfo.BAD_REQUEST), r2.statuses().get(0).failInfo());
     assertTrue(r2.statuses().get(0).statusString().orElseThrow().contains("request 999999"));
@@ -243,7 +229,7 @@ class EncryptedPopRoundTripTest {
     CmcResponse r1 = roundOne(now(), "encDogtag", key);
     EncryptedPop pop = r1.encryptedPops().get(0);
     CmcService later = service(Clock.fixed(TestAuthority.NOW.plus(Duration.ofMinutes(11)), ZoneOffset.UTC));
-    CmcResponse r2 = submit(later, "encDogtag", roundTwo(pop, pop.proof(challenge(pop, key)),
+    CmcResponse r2 = submit(later, "encDogtag", roundTwo(pop, pop.proof(key.challenge(pop)),
         r1.responseInfo().orElseThrow()));
     assertEquals(Optional.of(FailInfo.POP_FAILED), r2.statuses().get(0).failInfo());
     assertTrue(r2.statuses().get(0).statusString().orElseThrow().contains("expired"));

@@ -14,23 +14,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Cipher;
-import javax.crypto.KeyGenerator;
-import javax.crypto.SecretKey;
 import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
-import org.bouncycastle.asn1.crmf.AttributeTypeAndValue;
-import org.bouncycastle.asn1.crmf.CRMFObjectIdentifiers;
 import org.bouncycastle.asn1.crmf.CertReqMsg;
-import org.bouncycastle.asn1.crmf.CertRequest;
-import org.bouncycastle.asn1.crmf.Controls;
-import org.bouncycastle.asn1.crmf.EncryptedKey;
-import org.bouncycastle.asn1.crmf.EncryptedValue;
 import org.bouncycastle.asn1.crmf.PKIArchiveOptions;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.junit.jupiter.api.AfterAll;
@@ -109,24 +97,10 @@ class KeyArchivalEnrollmentTest {
     ca.close();
   }
 
-  /** PKIArchiveOptions as a client sends it: RFC 5649 under an AES key RSA-encrypted (PKCS#1) to the transport key. */
-  static CertReqMsg withArchive(CertReqMsg msg, KeyPair keyToArchive) throws Exception {
-    KeyGenerator g = KeyGenerator.getInstance("AES");
-    g.init(128);
-    SecretKey session = g.generateKey();
-    Cipher kwp = Cipher.getInstance("AES/KWP/NoPadding");
-    kwp.init(Cipher.WRAP_MODE, session);
-    byte[] wrappedKey = kwp.wrap(keyToArchive.getPrivate());
-    Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
-    rsa.init(Cipher.ENCRYPT_MODE, transportPublic);
-    byte[] encSession = rsa.doFinal(session.getEncoded());
-    EncryptedValue value = new EncryptedValue(null, new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes128_wrap_pad),
-        new DERBitString(encSession), null, null, new DERBitString(wrappedKey));
-    Controls controls = new Controls(new AttributeTypeAndValue(CRMFObjectIdentifiers.id_regCtrl_pkiArchiveOptions,
-        new PKIArchiveOptions(new EncryptedKey(value))));
-    CertRequest req = msg.getCertReq();
-    return new CertReqMsg(new CertRequest(req.getCertReqId(), req.getCertTemplate(), controls), null, null);
+  static CertReqMsg withArchive(CertReqMsg msg, KeyPair keyToArchive) {
+    return Subscriber.withArchive(msg, keyToArchive, transportPublic);
   }
+
 
   private static CmcResponse submit(byte[] body) {
     CmcReply reply = service.handle(new CmcSubmission(CmcEndpoint.USER_SIGNED_FULL, Optional.of("encArchive"), body,
@@ -157,15 +131,7 @@ class KeyArchivalEnrollmentTest {
     assertEquals(key.publicKeyInfo(), stored.publicKey());
 
     EncryptedPop pop = r1.encryptedPops().get(0);
-    byte[] challenge = pop.challenge((encryptedKey, alg) -> {
-      try {
-        Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
-        rsa.init(Cipher.DECRYPT_MODE, key.keys.getPrivate());
-        return rsa.doFinal(encryptedKey);
-      } catch (java.security.GeneralSecurityException e) {
-        throw new AssertionError(e);
-      }
-    });
+    byte[] challenge = key.challenge(pop);
     CmcResponse r2 = submit(signed(new CmcRequestBuilder(new SecureRandom())
         .crmf(((TaggedRequest.Crmf) pop.parsedRequest()).msg())
         .control(CmcObjectIds.DECRYPTED_POP, new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {

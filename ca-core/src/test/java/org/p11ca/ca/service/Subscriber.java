@@ -89,4 +89,48 @@ public final class Subscriber {
   CertReqMsg crmf(String subject) {
     return crmf(subject, keys.getPrivate());
   }
+
+  /** What a client does with an EncryptedPOP challenge to this (RSA) key: decrypts it in software. */
+  byte[] challenge(org.p11ca.ca.cmc.EncryptedPop pop) {
+    return pop.challenge((encryptedKey, alg) -> {
+      try {
+        javax.crypto.Cipher rsa = javax.crypto.Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        rsa.init(javax.crypto.Cipher.DECRYPT_MODE, keys.getPrivate());
+        return rsa.doFinal(encryptedKey);
+      } catch (GeneralSecurityException e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
+  /**
+   * {@code msg} with PKIArchiveOptions as a client sends them: {@code keyToArchive} under RFC 5649 with an AES key
+   * that is RSA-encrypted (PKCS#1) to the KRA's {@code transport} key; the POP is left out.
+   */
+  static CertReqMsg withArchive(CertReqMsg msg, KeyPair keyToArchive, java.security.PublicKey transport) {
+    try {
+      javax.crypto.KeyGenerator g = javax.crypto.KeyGenerator.getInstance("AES");
+      g.init(128);
+      javax.crypto.SecretKey session = g.generateKey();
+      javax.crypto.Cipher kwp = javax.crypto.Cipher.getInstance("AES/KWP/NoPadding");
+      kwp.init(javax.crypto.Cipher.WRAP_MODE, session);
+      byte[] wrappedKey = kwp.wrap(keyToArchive.getPrivate());
+      javax.crypto.Cipher rsa = javax.crypto.Cipher.getInstance("RSA/ECB/PKCS1Padding");
+      rsa.init(javax.crypto.Cipher.ENCRYPT_MODE, transport);
+      org.bouncycastle.asn1.crmf.EncryptedValue value = new org.bouncycastle.asn1.crmf.EncryptedValue(null,
+          new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+              org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes128_wrap_pad),
+          new org.bouncycastle.asn1.DERBitString(rsa.doFinal(session.getEncoded())), null, null,
+          new org.bouncycastle.asn1.DERBitString(wrappedKey));
+      org.bouncycastle.asn1.crmf.Controls controls = new org.bouncycastle.asn1.crmf.Controls(
+          new org.bouncycastle.asn1.crmf.AttributeTypeAndValue(
+              org.bouncycastle.asn1.crmf.CRMFObjectIdentifiers.id_regCtrl_pkiArchiveOptions,
+              new org.bouncycastle.asn1.crmf.PKIArchiveOptions(new org.bouncycastle.asn1.crmf.EncryptedKey(value))));
+      org.bouncycastle.asn1.crmf.CertRequest req = msg.getCertReq();
+      return new CertReqMsg(new org.bouncycastle.asn1.crmf.CertRequest(req.getCertReqId(), req.getCertTemplate(),
+          controls), null, null);
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
 }
