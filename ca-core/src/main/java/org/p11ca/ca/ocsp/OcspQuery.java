@@ -51,6 +51,16 @@ public sealed interface OcspQuery {
       // Bouncy Castle reports some malformed structures as IllegalArgumentException or ClassCastException.
       return new Malformed("not a DER OCSPRequest: " + e.getMessage());
     }
+    try {
+      return check(request, maxCertIds);
+    } catch (RuntimeException e) {
+      // Bouncy Castle decodes the request list, the CertIDs and the extensions only as they are read, and fails
+      // on a malformed one with whatever it trips over (IllegalArgumentException, ClassCastException...).
+      return new Malformed("a malformed part of the OCSPRequest: " + e);
+    }
+  }
+
+  private static OcspQuery check(OCSPReq request, int maxCertIds) {
     if (request.getVersionNumber() != 1) {
       return new Malformed("OCSPRequest version " + (request.getVersionNumber() - 1) + ", only v1 (0) exists");
     }
@@ -70,7 +80,13 @@ public sealed interface OcspQuery {
       if (critical.isPresent()) {
         return new Malformed("a critical singleRequestExtension this responder does not know: " + critical.get());
       }
-      ids.add(r.getCertID());
+      CertificateID id = r.getCertID();
+      // Read every field now, so a malformed one is this request's malformedRequest, not a failure mid-answer.
+      id.getHashAlgOID();
+      id.getIssuerNameHash();
+      id.getIssuerKeyHash();
+      id.getSerialNumber();
+      ids.add(id);
     }
     @SuppressWarnings("unchecked")
     Set<ASN1ObjectIdentifier> criticalOids = request.getCriticalExtensionOIDs();

@@ -51,6 +51,7 @@ import org.p11ca.ca.repository.CertificateReservation;
 import org.p11ca.ca.repository.JdbcCertificateStore;
 import org.p11ca.ca.repository.RevocationReason;
 import org.p11ca.ca.service.CmcService;
+import org.p11ca.ca.service.DerMutator;
 import org.p11ca.ca.service.Subscriber;
 import org.p11ca.ca.service.TestAuthority;
 
@@ -244,6 +245,39 @@ class OcspResponderTest {
     assertEquals(OCSPResp.MALFORMED_REQUEST, status("hello".getBytes(StandardCharsets.US_ASCII)));
     assertEquals(OCSPResp.MALFORMED_REQUEST, status(new OCSPReqBuilder().build().getEncoded()),
         "an empty requestList asks nothing");
+  }
+
+  /**
+   * Structure-aware mutations of a request with two CertIDs (SHA-1 and SHA-256) and a nonce: each answer is an
+   * OCSPResponse, successful and signed by the CA or malformedRequest; never an exception, never internalError
+   * (which tells a relying party the responder is broken).
+   */
+  @Test
+  void mutatedRequests_getASignedAnswerOrMalformedRequest() throws Exception {
+    byte[] request = new OCSPReqBuilder().addRequest(sha1Id(good.getSerialNumber()))
+        .addRequest(certId(ca.caCert, compromised.getSerialNumber(),
+            new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)))
+        .setRequestExtensions(new Extensions(nonce(16))).build().getEncoded();
+    DerMutator mutator = new DerMutator(11);
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < 600 && problems.size() < 10; i++) {
+      byte[] mutated = mutator.mutate(request);
+      String what = "#" + i + " (" + mutator.lastMutations() + ")";
+      try {
+        OCSPResp resp = new OCSPResp(responder.respond(mutated));
+        if (resp.getStatus() == OCSPResp.SUCCESSFUL) {
+          BasicOCSPResp basic = (BasicOCSPResp) resp.getResponseObject();
+          if (!basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(ca.caCert))) {
+            problems.add(what + ": a successful response the CA did not sign");
+          }
+        } else if (resp.getStatus() != OCSPResp.MALFORMED_REQUEST) {
+          problems.add(what + ": status " + resp.getStatus());
+        }
+      } catch (Exception e) {
+        problems.add(what + ": " + e);
+      }
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
   }
 
   @Test

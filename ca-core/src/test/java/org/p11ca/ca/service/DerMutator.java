@@ -14,7 +14,7 @@ import java.util.Random;
  * duplicated, retagged or swapped for another part of the same tree, and the result is encoded again with correct
  * lengths, so the mutation reaches the code behind the DER parser instead of stopping at a bad length.
  */
-final class DerMutator {
+public final class DerMutator {
 
   private static final byte[][] TAGS = {
       {0x01}, {0x02}, {0x03}, {0x04}, {0x05}, {0x06}, {0x0c}, {0x13}, {0x17}, {0x18}, {0x30}, {0x31},
@@ -61,17 +61,17 @@ final class DerMutator {
   private final Random random;
   private final List<String> applied = new ArrayList<>();
 
-  DerMutator(long seed) {
+  public DerMutator(long seed) {
     this.random = new Random(seed);
   }
 
   /** What the last {@link #mutate} did, for a failure message that can be reproduced. */
-  String lastMutations() {
+  public String lastMutations() {
     return String.join("; ", applied);
   }
 
   /** {@code der} with one to three mutations; the input must be one DER TLV. */
-  byte[] mutate(byte[] der) {
+  public byte[] mutate(byte[] der) {
     applied.clear();
     Node root = parse(der, 0, der.length).get(0);
     int count = 1 + random.nextInt(3);
