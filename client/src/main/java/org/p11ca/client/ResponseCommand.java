@@ -2,6 +2,7 @@ package org.p11ca.client;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -50,8 +51,9 @@ final class ResponseCommand implements Callable<Integer> {
         Pem.derOrBase64(LocalFiles.read(input, "CMC response file"), input, "CMC response file"));
     PrintWriter out = spec.commandLine().getOut();
     // Checked before anything is printed or written: an unverified response's certificates are not to be used.
-    String verified = ca == null ? null
-        : ResponseSignatureCheck.verify(response, Pem.readCertificate(tool.resolve(ca), "CA certificate file"));
+    Optional<X509Certificate> caCert = Optional.ofNullable(ca)
+        .map(c -> Pem.readCertificate(tool.resolve(c), "CA certificate file"));
+    String verified = caCert.map(c -> ResponseSignatureCheck.verify(response, c)).orElse(null);
     new ResponsePrinter(out).print(response);
     out.println();
     if (verified != null) {
@@ -81,7 +83,7 @@ final class ResponseCommand implements Callable<Integer> {
       throw new CmcToolException("the response carries no CMCStatusInfoV2 control: its outcome is unknown");
     }
     if (writeCert != null) {
-      writeIssued(response.certificates(), out);
+      writeIssued(response.certificates(), caCert, out);
     }
     return 0;
   }
@@ -98,10 +100,25 @@ final class ResponseCommand implements Callable<Integer> {
         + ")" + s.statusString().map(t -> ": " + t).orElse("");
   }
 
-  private void writeIssued(List<X509CertificateHolder> certificates, PrintWriter out) {
+  /**
+   * With {@code --ca}, each certificate written must be signed by that CA: the response's signature covers its
+   * PKIResponse, not SignedData.certificates, which anyone on the way can change.
+   */
+  private void writeIssued(List<X509CertificateHolder> certificates, Optional<X509Certificate> caCert,
+      PrintWriter out) {
     List<X509CertificateHolder> issued = certificates.stream().filter(c -> !Certificates.isCa(c)).toList();
     if (issued.isEmpty()) {
       throw new CmcToolException("the response carries no issued (non-CA) certificate to write");
+    }
+    if (caCert.isPresent()) {
+      for (X509CertificateHolder cert : issued) {
+        if (!ResponseSignatureCheck.signedBy(cert, caCert.get())) {
+          throw new CmcToolException("the certificate for " + SubjectName.format(cert.getSubject())
+              + " (serial 0x" + cert.getSerialNumber().toString(16) + ") is not signed by the CA of --ca, though the"
+              + " response is: a response's signature does not cover its certificates, so they were changed on the"
+              + " way; nothing written");
+        }
+      }
     }
     Path file = tool.resolve(writeCert);
     LocalFiles.write(file, Pem.certificates(issued), "certificate file");

@@ -62,6 +62,19 @@ final class ResponseSignatureCheck {
     }
   }
 
+  /** Whether {@code cert} names {@code ca} as its issuer and carries a signature by its key. */
+  static boolean signedBy(X509CertificateHolder cert, X509Certificate ca) {
+    if (!cert.getIssuer().equals(Certificates.holder(ca).getSubject())) {
+      return false;
+    }
+    try {
+      return cert.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(new BouncyCastleProvider())
+          .build(ca.getPublicKey()));
+    } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.cert.CertException e) {
+      return false;
+    }
+  }
+
   private static String describe(SignerIdentifier id) {
     if (id instanceof SignerIdentifier.IssuerAndSerial ias) {
       return "issuer '" + SubjectName.format(ias.issuer()) + "' serial " + ResponsePrinter.hex(ias.serial());

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.p11ca.ca.cmc.CmcResponseBuilder;
 import org.p11ca.ca.cmc.CmcStatusInfo;
 import org.p11ca.ca.error.FailInfo;
+import org.p11ca.ca.testing.DerMutator;
 
 /** Responses built and signed with ca-core's CmcResponseBuilder, read back by p11ca-cmc response. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -116,6 +117,23 @@ class ResponseCommandTest {
   }
 
   @Test
+  void response_certificatesSwappedOnTheWay_failsAndWritesNothing() throws Exception {
+    // SignedData.certificates is outside the signature: the response still verifies with another CA's certificate.
+    TestPki impostor = new TestPki("CN=Response Test CA,O=Example");
+    X509Certificate forged = impostor.issue("UID=bob,O=Example", TestPki.rsa().getPublic(), null);
+    org.bouncycastle.cms.CMSSignedData signed = new org.bouncycastle.cms.CMSSignedData(Files.readAllBytes(success));
+    Path swapped = dir.resolve("swapped.der");
+    Files.write(swapped, org.bouncycastle.cms.CMSSignedData.replaceCertificatesAndCRLs(signed,
+        new org.bouncycastle.util.CollectionStore<>(List.of(TestPki.holder(forged), pki.caHolder())), null, null)
+        .getEncoded("DER"));
+    Path cert = dir.resolve("forged.pem");
+    Cli.Result r = Cli.run("response", "--in", swapped.toString(), "--ca", caPem.toString(), "--write-cert",
+        cert.toString());
+    Cli.assertOneLineFailure(r, 1, "UID=bob,O=Example", "is not signed by the CA of --ca", "nothing written");
+    assertFalse(Files.exists(cert));
+  }
+
+  @Test
   void response_writeCert_writesOnlyTheIssuedCertificate_asPemOpensslReads() throws Exception {
     Path cert = dir.resolve("issued.pem");
     Cli.Result r = Cli.run("response", "--in", success.toString(), "--ca", caPem.toString(), "--write-cert",
@@ -134,5 +152,35 @@ class ResponseCommandTest {
     Path junk = dir.resolve("junk.der");
     Files.write(junk, new byte[] {0x30, 0x03, 0x02, 0x01, 0x01});
     Cli.assertOneLineFailure(Cli.run("response", "--in", junk.toString()), 1, "CMC response");
+  }
+
+  /**
+   * Structure-aware mutations of a success and a failure response, read with the CA check and --write-cert: each
+   * run exits 0 with a certificate the CA signed, or 1 with one line on stderr; never 3 (unexpected) nor a trace.
+   */
+  @Test
+  void response_mutated_exitsZeroOrOneWithOneLine() throws Exception {
+    List<String> problems = new java.util.ArrayList<>();
+    Path file = dir.resolve("mutated.der");
+    Path cert = dir.resolve("mutated-cert.pem");
+    long seed = 1;
+    for (Path original : List.of(success, failure)) {
+      DerMutator mutator = new DerMutator(seed++);
+      byte[] der = Files.readAllBytes(original);
+      for (int i = 0; i < 150 && problems.size() < 10; i++) {
+        Files.write(file, mutator.mutate(der));
+        Files.deleteIfExists(cert);
+        Cli.Result r = Cli.run("response", "--in", file.toString(), "--ca", caPem.toString(), "--write-cert",
+            cert.toString());
+        String what = original.getFileName() + " #" + i + " (" + mutator.lastMutations() + "): ";
+        if (r.exitCode() == 0) {
+          X509Certificate written = Pem.readCertificates(cert, "issued").get(0);
+          written.verify(pki.caKey.getPublic());
+        } else if (r.exitCode() != 1 || r.errLines().size() != 1 || !r.err().startsWith("p11ca-cmc: ")) {
+          problems.add(what + "exit " + r.exitCode() + ", stderr: " + r.err());
+        }
+      }
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
   }
 }

@@ -51,9 +51,9 @@ import org.p11ca.ca.repository.CertificateReservation;
 import org.p11ca.ca.repository.JdbcCertificateStore;
 import org.p11ca.ca.repository.RevocationReason;
 import org.p11ca.ca.service.CmcService;
-import org.p11ca.ca.service.DerMutator;
 import org.p11ca.ca.service.Subscriber;
 import org.p11ca.ca.service.TestAuthority;
+import org.p11ca.ca.testing.DerMutator;
 
 /**
  * The responder over a whole CA on SoftHSM: statuses from the records, CertIDs of this CA only, the nonce, the

@@ -60,6 +60,7 @@ import org.p11ca.ca.repository.JdbcSharedSecretStore;
 import org.p11ca.ca.secret.SharedSecretAdministration;
 import org.p11ca.ca.secret.SharedSecretPolicy;
 import org.p11ca.ca.secret.SharedSecretVault;
+import org.p11ca.ca.testing.DerMutator;
 import org.p11ca.hsm.KeyAttributes;
 import org.p11ca.hsm.KeyHandle;
 import org.p11ca.hsm.KeyPairSpec;

@@ -1,4 +1,4 @@
-package org.p11ca.ca.service;
+package org.p11ca.ca.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
