@@ -98,7 +98,7 @@ final class EncryptedPopChallenge {
    * the witness (RFC 5272 section 6.7: on a mismatch the client must not answer) and returns the proof.
    */
   byte[] proof(RequestKey key, SessionKeyDecryption decryption) {
-    if (!requestedKey().equals(key.publicKeyInfo())) {
+    if (!key.publicKeyInfo().equals(requestedKey())) {
       throw new CmcToolException(SessionKeyDecryption.named(key) + " is not the key of the challenged request:"
           + " decrypt the challenge with the key the round-1 request asked a certificate for");
     }

@@ -69,6 +69,7 @@ import org.p11ca.ca.cmc.PkiData;
 import org.p11ca.ca.cmc.TaggedRequest;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
+import org.p11ca.ca.testing.DerMutator;
 import org.p11ca.ca.pop.DecryptedPopCheck;
 import org.p11ca.ca.pop.EncryptedPopChallenger;
 import org.p11ca.ca.profile.EncryptedPopPolicy;
@@ -265,6 +266,29 @@ class DecryptedPopRequestTest {
         : "RSA PKCS#1 v1.5"), r.out());
     assertTrue(r.out().contains("CMC request written to " + out), r.out());
     assertEquals("", r.err());
+  }
+
+  /**
+   * Round-1 responses mutated structure-aware (a challenge, a responseInfo, a status changed on the way, not
+   * re-signed): request --decrypted-pop answers (exit 0) or refuses with one line (exit 1); never a usage error, an
+   * unexpected exception or a trace.
+   */
+  @Test
+  void decryptedPop_mutatedRoundOneResponses_answerOrOneLine() throws Exception {
+    RequestKeyFiles key = softwareKey();
+    byte[] response = Files.readAllBytes(challenged(key, Format.DOGTAG, KeyTransport.RSA_PKCS1).response());
+    Path mutated = file("mutated-round1.der");
+    DerMutator mutator = new DerMutator(3);
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < 120 && problems.size() < 10; i++) {
+      Files.write(mutated, mutator.mutate(response));
+      Cli.Result r = answer(mutated, file("round2.req"), key.keyOptions());
+      if (r.exitCode() != 0 && (r.exitCode() != 1 || r.errLines().size() != 1
+          || !r.err().startsWith("p11ca-cmc: "))) {
+        problems.add("#" + i + " (" + mutator.lastMutations() + "): exit " + r.exitCode() + ", stderr: " + r.err());
+      }
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
   }
 
   static Stream<Arguments> tokenFormatsAndTransports() {

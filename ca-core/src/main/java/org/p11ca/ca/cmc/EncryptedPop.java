@@ -118,6 +118,39 @@ public final class EncryptedPop {
    * @throws CaException POP_FAILED when the witness does not match (RFC 5272 section 6.7: the client must not answer)
    */
   public byte[] challenge(SessionKeyDecryptor decryptor) {
+    // Read whole before any key is used, so a malformed part is BAD_REQUEST and a decryptor's own failure (a token,
+    // a wrong key) keeps its reason.
+    Envelope envelope = Asn1Decoding.decode("encryptedPOP cms", this::envelope);
+    byte[] challenge;
+    if (envelope instanceof Agreed agreed) {
+      challenge = decryptor.decryptAgreed(originatorKey(agreed.originator(), agreed.suite()), agreed.suite(),
+          agreed.encryptedKey(), agreed.iv(), agreed.encryptedContent());
+    } else {
+      Transported transported = (Transported) envelope;
+      byte[] sessionKey = decryptor.decrypt(transported.encryptedKey(), transported.keyEncryption());
+      challenge = aesCbc(sessionKey, transported.iv(), transported.encryptedContent(), !dogtagFormat());
+      java.util.Arrays.fill(sessionKey, (byte) 0);
+    }
+    if (!MessageDigest.isEqual(digest(witnessAlgorithm, challenge), witness)) {
+      throw new CaException(FailInfo.POP_FAILED, "the challenge does not match the encryptedPOP's witness: it was"
+          + " not encrypted to this key, or was altered");
+    }
+    return challenge;
+  }
+
+  /** The challenge as sent: its session key for RSA key transport, or ECDH key agreement. */
+  private sealed interface Envelope permits Transported, Agreed {
+  }
+
+  private record Transported(byte[] encryptedKey, AlgorithmIdentifier keyEncryption, byte[] iv,
+      byte[] encryptedContent) implements Envelope {
+  }
+
+  private record Agreed(OriginatorPublicKey originator, EcdhSuite suite, byte[] encryptedKey, byte[] iv,
+      byte[] encryptedContent) implements Envelope {
+  }
+
+  private Envelope envelope() {
     if (!CMSObjectIdentifiers.envelopedData.equals(cms.getContentType())) {
       throw new CaException(FailInfo.BAD_REQUEST, "the encryptedPOP's cms is " + cms.getContentType()
           + ", not EnvelopedData");
@@ -137,39 +170,27 @@ public final class EncryptedPop {
     // Dogtag puts a dummy IV in the EnvelopedData and the real one in thePOPAlgID, and does not pad.
     byte[] iv = ASN1OctetString.getInstance(dogtagFormat() ? popAlgorithm.getParameters()
         : contentAlgorithm.getParameters()).getOctets();
-    byte[] challenge;
+    byte[] encryptedContent = content.getEncryptedContent().getOctets();
     if (ri.getInfo() instanceof KeyAgreeRecipientInfo kari && !dogtagFormat()) {
-      challenge = agreed(kari, decryptor, iv, content.getEncryptedContent().getOctets());
-    } else if (ri.getInfo() instanceof KeyTransRecipientInfo ktri) {
-      byte[] sessionKey = decryptor.decrypt(ktri.getEncryptedKey().getOctets(), ktri.getKeyEncryptionAlgorithm());
-      challenge = aesCbc(sessionKey, iv, content.getEncryptedContent().getOctets(), !dogtagFormat());
-      java.util.Arrays.fill(sessionKey, (byte) 0);
-    } else {
-      throw new CaException(FailInfo.BAD_ALG, "the encryptedPOP's recipient is neither key transport (RSA) nor"
-          + " key agreement (ECDH)");
+      EcdhSuite suite = EcdhSuite.forKeyEncryptionAlgorithm(kari.getKeyEncryptionAlgorithm());
+      if (kari.getRecipientEncryptedKeys().size() != 1) {
+        throw new CaException(FailInfo.BAD_REQUEST, "the encryptedPOP's key agreement names "
+            + kari.getRecipientEncryptedKeys().size() + " recipients, not 1");
+      }
+      OriginatorPublicKey originator = kari.getOriginator().getOriginatorKey();
+      if (originator == null) {
+        throw new CaException(FailInfo.BAD_REQUEST, "the encryptedPOP's key agreement has no originator public"
+            + " key (RFC 5753 section 3.1.1: ephemeral-static ECDH sends it)");
+      }
+      RecipientEncryptedKey key = RecipientEncryptedKey.getInstance(kari.getRecipientEncryptedKeys().getObjectAt(0));
+      return new Agreed(originator, suite, key.getEncryptedKey().getOctets(), iv, encryptedContent);
     }
-    if (!MessageDigest.isEqual(digest(witnessAlgorithm, challenge), witness)) {
-      throw new CaException(FailInfo.POP_FAILED, "the challenge does not match the encryptedPOP's witness: it was"
-          + " not encrypted to this key, or was altered");
+    if (ri.getInfo() instanceof KeyTransRecipientInfo ktri) {
+      return new Transported(ktri.getEncryptedKey().getOctets(), ktri.getKeyEncryptionAlgorithm(), iv,
+          encryptedContent);
     }
-    return challenge;
-  }
-
-  private static byte[] agreed(KeyAgreeRecipientInfo kari, SessionKeyDecryptor decryptor, byte[] iv,
-      byte[] encryptedContent) {
-    EcdhSuite suite = EcdhSuite.forKeyEncryptionAlgorithm(kari.getKeyEncryptionAlgorithm());
-    if (kari.getRecipientEncryptedKeys().size() != 1) {
-      throw new CaException(FailInfo.BAD_REQUEST, "the encryptedPOP's key agreement names "
-          + kari.getRecipientEncryptedKeys().size() + " recipients, not 1");
-    }
-    OriginatorPublicKey originator = kari.getOriginator().getOriginatorKey();
-    if (originator == null) {
-      throw new CaException(FailInfo.BAD_REQUEST, "the encryptedPOP's key agreement has no originator public key"
-          + " (RFC 5753 section 3.1.1: ephemeral-static ECDH sends it)");
-    }
-    RecipientEncryptedKey key = RecipientEncryptedKey.getInstance(kari.getRecipientEncryptedKeys().getObjectAt(0));
-    return decryptor.decryptAgreed(originatorKey(originator, suite), suite, key.getEncryptedKey().getOctets(), iv,
-        encryptedContent);
+    throw new CaException(FailInfo.BAD_ALG, "the encryptedPOP's recipient is neither key transport (RSA) nor key"
+        + " agreement (ECDH)");
   }
 
   /** The originator's point on the suite's curve (RFC 5753 sends id-ecPublicKey with NULL or absent parameters). */
