@@ -277,6 +277,29 @@ class AuditLogTest {
     assertBrokenAt(8, "edited", verify());
   }
 
+  /** Any one byte changed anywhere (line feeds included) is found at the line that holds it, and never throws. */
+  @Test
+  void anyByteChanged_isFoundAtItsLine() throws IOException {
+    writeTwelveEvents();
+    byte[] original = Files.readAllBytes(log);
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 400; i++) {
+      int at = random.nextInt(original.length);
+      byte[] changed = original.clone();
+      changed[at] ^= (byte) (1 + random.nextInt(255));
+      Files.write(log, changed);
+      long line = 1;
+      for (int j = 0; j < at; j++) {
+        line += original[j] == '\n' ? 1 : 0;
+      }
+      VerificationResult result = verify();
+      long expected = line;
+      VerificationResult.Broken broken = assertInstanceOf(VerificationResult.Broken.class, result,
+          () -> "byte " + at + " changed, in line " + expected);
+      assertEquals(expected, broken.lineNumber(), () -> "byte " + at + ": " + broken.reason());
+    }
+  }
+
   @Test
   void deletedLine_isFoundWhereItWas() throws IOException {
     writeTwelveEvents();
