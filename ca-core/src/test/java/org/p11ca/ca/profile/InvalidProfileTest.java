@@ -184,4 +184,62 @@ class InvalidProfileTest {
   void idThatDiffersFromFileNameIsRefused() {
     assertRejected("idMismatch", "id 'somethingElse' must match the file name 'idMismatch'");
   }
+
+  private static final String[] VALUES = {"null", "~", "[]", "{}", "-1", "0", "x", "true", "P0D", "[P-256, x]",
+      "{from: nowhere}", "'\\u0000'", "99999999999999999999", "[[]]", "{a: {b: c}}"};
+
+  /**
+   * Each default profile edited line by line as an operator might (a line deleted or doubled, a value swapped for
+   * another YAML value, an indentation changed): it loads, or it is refused with one line naming the file; never
+   * another exception.
+   */
+  @Test
+  void editedDefaultProfiles_loadOrAreRefusedInOneLine() throws Exception {
+    java.util.Random random = new java.util.Random(8);
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    for (String id : ProfileLoader.DEFAULT_PROFILE_IDS) {
+      String source = id + ".yaml";
+      String yaml;
+      try (java.io.InputStream in = ProfileLoader.class.getResourceAsStream(source)) {
+        yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      java.util.List<String> lines = yaml.lines().toList();
+      for (int i = 0; i < 60; i++) {
+        java.util.List<String> edited = new java.util.ArrayList<>(lines);
+        int at = random.nextInt(edited.size());
+        String line = edited.get(at);
+        String what;
+        switch (random.nextInt(4)) {
+          case 0 -> {
+            edited.remove(at);
+            what = "line " + (at + 1) + " deleted";
+          }
+          case 1 -> {
+            edited.add(at, line);
+            what = "line " + (at + 1) + " doubled";
+          }
+          case 2 -> {
+            String value = VALUES[random.nextInt(VALUES.length)];
+            int colon = line.indexOf(':');
+            edited.set(at, colon < 0 ? "  - " + value : line.substring(0, colon + 1) + " " + value);
+            what = "line " + (at + 1) + " value := " + value;
+          }
+          default -> {
+            edited.set(at, random.nextBoolean() ? "  " + line : line.strip());
+            what = "line " + (at + 1) + " indented differently";
+          }
+        }
+        try {
+          ProfileLoader.parse(source, String.join("\n", edited) + "\n");
+        } catch (InvalidProfileException e) {
+          if (!e.getMessage().startsWith(source + ": ") || e.getMessage().contains("\n")) {
+            problems.add(source + ", " + what + ": not one line naming the file: " + e.getMessage());
+          }
+        } catch (RuntimeException e) {
+          problems.add(source + ", " + what + ": " + e);
+        }
+      }
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+  }
 }
