@@ -354,4 +354,73 @@ class ServerConfigLoaderTest {
   void unknownCrlKey_isRefused() {
     refused(minimal() + "crl: {lifetime: 1d}\n", "crl.lifetime", "unknown key");
   }
+
+  /** Every section set, in block style, so each line holds one setting. */
+  private String everySection() {
+    return minimal()
+        + "  backend: iaik\n"
+        + "  sessionPoolSize: 8\n"
+        + "keys:\n  caSigning: ca-signing\n  audit: audit-signing\n  tls: tls-server\n"
+        + "http:\n  port: 8443\n  host: 127.0.0.1\n  maxBodyBytes: 1048576\n  idleTimeout: 30s\n"
+        + "  stopTimeout: 10s\n  tlsHostNames:\n    - localhost\n  statusPort: 8080\n"
+        + "audit:\n  file: audit/audit.log\n  checkpointEveryRecords: 1000\n  checkpointInterval: 5m\n"
+        + "  syncEveryRecord: false\n"
+        + "clientAuth:\n  profileSubmitCMCSimple: required\n"
+        + "kra:\n  requiredApprovals: 1\n  transportPadding: rsaPkcs1\n"
+        + "sharedSecrets:\n  defaultLifetime: 7d\n  maxLifetime: 90d\n  lockAfterFailures: 5\n"
+        + "crl:\n  validity: 1d\n  regenerateDelay: 2s\n"
+        + "ocsp:\n  nextUpdate: 1h\n  signer: ca\n";
+  }
+
+  private static final String[] VALUES = {"null", "~", "[]", "{}", "-1", "0", "x", "true", "0s", "[a, b]",
+      "{a: b}", "99999999999999999999", "[[]]", "'1h'", "1.5", "\"\""};
+
+  /**
+   * The full config edited line by line as an operator might (a line deleted or doubled, a value swapped for another
+   * YAML value, an indentation changed): it loads, or it is refused with one line naming the file; never another
+   * exception, which `p11ca serve` would show as a stack trace.
+   */
+  @Test
+  void editedConfig_loadsOrIsRefusedInOneLine() {
+    load(everySection());
+    List<String> lines = everySection().lines().toList();
+    java.util.Random random = new java.util.Random(4);
+    List<String> problems = new java.util.ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      List<String> edited = new java.util.ArrayList<>(lines);
+      int at = random.nextInt(edited.size());
+      String line = edited.get(at);
+      String what;
+      switch (random.nextInt(4)) {
+        case 0 -> {
+          edited.remove(at);
+          what = "line " + (at + 1) + " deleted";
+        }
+        case 1 -> {
+          edited.add(at, line);
+          what = "line " + (at + 1) + " doubled";
+        }
+        case 2 -> {
+          String value = VALUES[random.nextInt(VALUES.length)];
+          int colon = line.indexOf(':');
+          edited.set(at, colon < 0 ? "    - " + value : line.substring(0, colon + 1) + " " + value);
+          what = "line " + (at + 1) + " value := " + value;
+        }
+        default -> {
+          edited.set(at, random.nextBoolean() ? "  " + line : line.strip());
+          what = "line " + (at + 1) + " indented differently";
+        }
+      }
+      try {
+        load(String.join("\n", edited) + "\n");
+      } catch (ConfigException e) {
+        if (!e.getMessage().startsWith(file + ": ") || e.getMessage().contains("\n")) {
+          problems.add(what + ": not one line naming the file: " + e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        problems.add(what + ": " + e);
+      }
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+  }
 }
