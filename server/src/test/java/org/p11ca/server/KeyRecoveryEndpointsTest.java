@@ -133,7 +133,10 @@ class KeyRecoveryEndpointsTest {
       RawHttps.Response caAgent = post(asErin, request, "");
       assertEquals(403, caAgent.status(), caAgent.text());
       assertTrue(caAgent.text().contains("does not hold the KRA_AGENT role"), caAgent.text());
-      for (RawHttps.Response r : List.of(none, notOurs, caAgent)) {
+      RawHttps.Response badQuery = post(asAlice, KeyRecoveryHandler.Operation.REQUEST.path() + "?serial=%zz", "");
+      assertEquals(400, badQuery.status(), badQuery.text());
+      assertTrue(badQuery.text().contains("not valid URL encoding"), badQuery.text());
+      for (RawHttps.Response r : List.of(none, notOurs, caAgent, badQuery)) {
         assertEquals(Optional.of("text/plain; charset=utf-8"), r.header("Content-Type"));
         assertEquals(1, r.text().strip().lines().count(), r.text());
       }

@@ -140,6 +140,11 @@ class OcspEndpointTest {
     assertEquals(400, answer.status());
     assertTrue(answer.text().contains("base64"), answer.text());
     assertEquals(400, get("/ocsp").status());
+    for (String path : java.util.List.of("/ocsp/%zz", "/ocsp/MA%", "/ocsp/%00%00", "/ocsp/a%2", "/ocsp/%C0%AF",
+        "/ocsp/" + "A".repeat(3000), "/ocsp/MAA=?x=%zz", "/ocsp/..%2F..%2Fetc")) {
+      int status = get(path).status();
+      assertTrue(status == 400 || status == 200, path + " answered " + status);
+    }
   }
 
   @Test

@@ -73,13 +73,18 @@ public final class CmcEndpointHandler extends Handler.Abstract {
           : "the request body could not be read: " + e.getCause().getClass().getSimpleName());
       return true;
     }
+    Optional<Fields> query = QueryParameters.read(request);
+    if (query.isEmpty()) {
+      HttpAnswer.reason(request, response, callback, 400, QueryParameters.MALFORMED);
+      return true;
+    }
     CmcBody.Decoded decoded = CmcBody.decode(body);
     if (decoded instanceof CmcBody.Decoded.Refused refused) {
       HttpAnswer.reason(request, response, callback, refused.status(), refused.reason());
     } else {
       byte[] der = ((CmcBody.Decoded.Der) decoded).der();
-      answer(request, response, callback,
-          authority.handle(new CmcSubmission(endpoint, profileId(request), der, caller)));
+      answer(request, response, callback, authority.handle(new CmcSubmission(endpoint,
+          QueryParameters.value(query.get(), "profileId"), der, caller)));
     }
     return true;
   }
@@ -95,10 +100,5 @@ public final class CmcEndpointHandler extends Handler.Abstract {
     } else {
       throw new IllegalStateException("unknown CMC reply " + reply.getClass().getSimpleName());
     }
-  }
-
-  private static Optional<String> profileId(Request request) {
-    Fields query = Request.extractQueryParameters(request);
-    return Optional.ofNullable(query.getValue("profileId")).map(String::strip).filter(s -> !s.isEmpty());
   }
 }

@@ -102,6 +102,10 @@ public final class KeyRecoveryHandler extends Handler.Abstract {
           + " certificate and the connection presented none");
       return true;
     }
+    if (QueryParameters.read(request).isEmpty()) {
+      HttpAnswer.reason(request, response, callback, 400, QueryParameters.MALFORMED);
+      return true;
+    }
     try {
       Agent agent = kra.agents().authenticate(tls.get(), KraAgentAuthentication.TLS_CLIENT_CERTIFICATE);
       switch (operation) {
@@ -240,8 +244,7 @@ public final class KeyRecoveryHandler extends Handler.Abstract {
   }
 
   private static Optional<String> parameter(Request request, String name) {
-    return Optional.ofNullable(Request.extractQueryParameters(request).getValue(name)).map(String::strip)
-        .filter(s -> !s.isEmpty());
+    return QueryParameters.read(request).flatMap(query -> QueryParameters.value(query, name));
   }
 
   private static Optional<BigInteger> hex(String text) {

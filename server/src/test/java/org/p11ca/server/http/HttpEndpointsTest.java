@@ -237,12 +237,68 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void queryStringThatIsNotUrlEncoding_is400WithOneLineReason() throws Exception {
+    HttpTester.Response r = post(USER_SIGNED + "?profileId=ca%zzCert", Optional.empty(), REQUEST_DER);
+    assertEquals(400, r.getStatus());
+    assertOneLineReason(r, "not valid URL encoding");
+    assertTrue(authority.submissions().isEmpty(), "the CA must not see a refused request");
+  }
+
+  @Test
   void malformedHttp_isAnsweredByJettyInPlainText() throws Exception {
     HttpTester.Response r = send("POST /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: nope\r\n\r\n"
         .getBytes(StandardCharsets.US_ASCII));
     assertEquals(400, r.getStatus());
     assertEquals(HttpAnswer.TEXT_PLAIN, r.get("Content-Type"));
     assertFalse(r.getContent().contains("<html"), r.getContent());
+  }
+
+  /**
+   * HTTP requests with bytes changed, inserted or cut in the request line, the headers and the body: every answer is
+   * a well-formed HTTP response in plain text or a CMC reply, and never a 500 (which would mean the handler tree
+   * tripped over input it should have refused).
+   */
+  @Test
+  void mutatedHttpRequests_areAnsweredButNever500() throws Exception {
+    byte[] valid = concat(("POST " + USER_SIGNED + "?profileId=caFullCMCUserSignedCert HTTP/1.1\r\nHost: localhost"
+        + "\r\nConnection: close\r\nContent-Type: application/pkcs7-mime; smime-type=CMC-request\r\n"
+        + "Content-Length: " + REQUEST_DER.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII), REQUEST_DER);
+    byte[] alphabet = "%/?=&;:. \r\n\0\\\"#~+-0aZ\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+    java.util.Random random = new java.util.Random(6);
+    List<String> problems = new java.util.ArrayList<>();
+    for (int i = 0; i < 400 && problems.size() < 10; i++) {
+      byte[] raw = valid.clone();
+      int at = random.nextInt(raw.length);
+      byte b = random.nextBoolean() ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+      String what;
+      switch (random.nextInt(3)) {
+        case 0 -> {
+          raw[at] = b;
+          what = "byte " + at + " := " + (b & 0xff);
+        }
+        case 1 -> {
+          raw = concat(java.util.Arrays.copyOf(raw, at), concat(new byte[] {b},
+              java.util.Arrays.copyOfRange(raw, at, raw.length)));
+          what = (b & 0xff) + " inserted at " + at;
+        }
+        default -> {
+          raw = concat(java.util.Arrays.copyOf(raw, at), java.util.Arrays.copyOfRange(raw, at + 1, raw.length));
+          what = "byte " + at + " deleted";
+        }
+      }
+      HttpTester.Response r;
+      try {
+        r = send(raw);
+      } catch (Exception e) {
+        problems.add(what + ": no parseable answer: " + e);
+        continue;
+      }
+      // 505: Jetty's answer to a request line whose version a mutation broke.
+      if (r == null || (r.getStatus() >= 500 && r.getStatus() != 505)) {
+        problems.add(what + ": " + (r == null ? "no answer" : r.getStatus() + " " + r.getContent()));
+      }
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
   }
 
   private static void assertOneLineReason(HttpTester.Response r, String expectedPart) {
