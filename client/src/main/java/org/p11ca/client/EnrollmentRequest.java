@@ -93,6 +93,12 @@ sealed interface EnrollmentRequest {
       if (msg.getCertReq().getCertTemplate().getPublicKey() == null) {
         throw new IllegalArgumentException("its CertTemplate has no publicKey");
       }
+      // The certReqId becomes the bodyPartID (RFC 5272 section 3.2.1.3.2), which the CMC models hold as an int.
+      java.math.BigInteger id = msg.getCertReq().getCertReqId().getValue();
+      if (id.signum() < 0 || id.bitLength() > 31) {
+        throw new IllegalArgumentException("its certReqId " + id + " is outside 0.." + Integer.MAX_VALUE
+            + ", and it becomes the bodyPartID");
+      }
       return new Crmf(msg);
     } catch (java.io.IOException | RuntimeException e) {
       throw new CmcToolException(source + " is not a " + (chosen == Format.PKCS10 ? "PKCS#10" : "CRMF CertReqMsg")

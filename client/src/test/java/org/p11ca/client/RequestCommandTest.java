@@ -183,11 +183,51 @@ class RequestCommandTest {
   }
 
   @Test
+  void request_certReqIdBeyondABodyPartId_givesOneLine() throws Exception {
+    org.bouncycastle.asn1.crmf.CertReqMsg msg = org.bouncycastle.asn1.crmf.CertReqMessages.getInstance(
+        Files.readAllBytes(Fixtures.file(BOB_NEWKEY_CRMF))).toCertReqMsgArray()[0];
+    org.bouncycastle.asn1.crmf.CertRequest big = new org.bouncycastle.asn1.crmf.CertRequest(
+        new org.bouncycastle.asn1.ASN1Integer(1L << 31), msg.getCertReq().getCertTemplate(), null);
+    Path file = dir.resolve("big-id.der");
+    Files.write(file, new org.bouncycastle.asn1.crmf.CertReqMsg(big, null, null).getEncoded());
+    Cli.assertOneLineFailure(Cli.run("request", "--in", file.toString(), "--signer-p12",
+        Fixtures.path("ca/user-bob.p12"), "--password-file", bobPassword.toString(), "--out",
+        dir.resolve("never.der").toString()), 1, "certReqId 2147483648 is outside 0..2147483647");
+  }
+
+  @Test
   void request_inputThatIsNoRequest_givesOneLine() throws Exception {
     Path junk = dir.resolve("junk.der");
     Files.write(junk, new org.bouncycastle.asn1.DERSequence().getEncoded());
     Cli.assertOneLineFailure(Cli.run("request", "--in", junk.toString(), "--signer-p12",
         Fixtures.path("ca/user-bob.p12"), "--password-file", bobPassword.toString(), "--out",
         dir.resolve("never.der").toString()), 1, "is not a CRMF CertReqMsg request");
+  }
+
+  /**
+   * Dogtag's CRMF and PKCS#10 requests mutated structure-aware, wrapped by request: a request file (exit 0) or one
+   * line (exit 1); never a usage error, an unexpected exception or a trace.
+   */
+  @Test
+  void request_mutatedInputs_giveARequestOrOneLine() throws Exception {
+    Path mutated = dir.resolve("mutated.der");
+    List<String> problems = new java.util.ArrayList<>();
+    long seed = 1;
+    for (String input : List.of(BOB_NEWKEY_CRMF, "crmf/erin_popsuccess_ecp256.der", "p10/frank_rsa2048.der")) {
+      org.p11ca.ca.testing.DerMutator mutator = new org.p11ca.ca.testing.DerMutator(seed++);
+      byte[] der = Files.readAllBytes(Fixtures.file(input));
+      for (int i = 0; i < 40 && problems.size() < 10; i++) {
+        Files.write(mutated, mutator.mutate(der));
+        Cli.Result r = Cli.run("request", "--in", mutated.toString(), "--signer-p12",
+            Fixtures.path("ca/user-bob.p12"), "--password-file", bobPassword.toString(), "--out",
+            dir.resolve("mutated-request.der").toString());
+        if (r.exitCode() != 0 && (r.exitCode() != 1 || r.errLines().size() != 1
+            || !r.err().startsWith("p11ca-cmc: "))) {
+          problems.add(input + " #" + i + " (" + mutator.lastMutations() + "): exit " + r.exitCode() + ", stderr: "
+              + r.err());
+        }
+      }
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
   }
 }
