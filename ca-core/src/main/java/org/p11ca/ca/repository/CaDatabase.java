@@ -85,9 +85,17 @@ public final class CaDatabase implements AutoCloseable {
     config.enforceForeignKeys(true);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource sqlite = new SQLiteDataSource(config);
-    sqlite.setUrl("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
+    Path file = dataDir.resolve(SQLITE_FILE).toAbsolutePath();
+    sqlite.setUrl("jdbc:sqlite:" + file);
 
-    HikariDataSource pool = pool(sqlite, "p11ca-db", POOL_SIZE);
+    HikariDataSource pool;
+    try {
+      pool = pool(sqlite, "p11ca-db", POOL_SIZE);
+    } catch (RuntimeException e) {
+      // The pool opens its first connection now: a file that is not a database, or one this user cannot write.
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot open the CA database " + file + ": "
+          + rootMessage(e), e);
+    }
     try {
       migrate(pool);
     } catch (RuntimeException e) {
@@ -114,6 +122,15 @@ public final class CaDatabase implements AutoCloseable {
     hikari.setMinimumIdle(1);
     hikari.setAutoCommit(true);
     return new HikariDataSource(hikari);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.lines().findFirst().orElse(message);
   }
 
   private static void migrate(DataSource dataSource) {

@@ -36,6 +36,17 @@ class CaDatabaseTest {
   }
 
   @Test
+  void openSqlite_onAFileThatIsNotADatabase_failsInOneLineNamingIt() throws Exception {
+    Files.write(dir.resolve(CaDatabase.SQLITE_FILE), "this is not an SQLite database, just some text".repeat(100)
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    org.p11ca.ca.error.CaException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.p11ca.ca.error.CaException.class, () -> CaDatabase.openSqlite(dir));
+    assertTrue(e.detail().contains(dir.resolve(CaDatabase.SQLITE_FILE).toString()), e.detail());
+    assertTrue(e.detail().contains("not a database"), e.detail());
+    org.junit.jupiter.api.Assertions.assertFalse(e.detail().contains("\n"), e.detail());
+  }
+
+  @Test
   void openSqlite_reopened_appliesNothingTwice() throws SQLException {
     CaDatabase.openSqlite(dir).close();
     try (CaDatabase db = CaDatabase.openSqlite(dir)) {
