@@ -85,12 +85,18 @@ final class Pkcs12File {
       // The JDK signals a failed MAC check, i.e. a wrong password, as an IOException caused by
       // UnrecoverableKeyException; anything else means the file is not a PKCS#12 we can read.
       if (e.getCause() instanceof UnrecoverableKeyException) {
-        throw new CmcToolException("cannot open PKCS#12 file " + file + ": wrong password");
+        throw new CmcToolException("cannot open PKCS#12 file " + file + ": wrong password, or the file was"
+            + " altered (its integrity check failed)");
       }
       throw new CmcToolException("cannot open PKCS#12 file " + file + ": not a readable PKCS#12 file ("
           + e.getMessage() + ")");
     } catch (GeneralSecurityException e) {
       throw new CmcToolException("cannot open PKCS#12 file " + file + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      // The JDK's PKCS#12 reader fails on some malformed files with unchecked exceptions (a PFX without authSafe
+      // content is a NullPointerException in JDK 17).
+      throw new CmcToolException("cannot open PKCS#12 file " + file + ": not a readable PKCS#12 file ("
+          + e.getClass().getSimpleName() + ")");
     }
   }
 

@@ -230,4 +230,29 @@ class RequestCommandTest {
     }
     assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
   }
+
+  /**
+   * The signer's PKCS#12 file mutated structure-aware: a request (exit 0) or one line (exit 1), never a trace (600
+   * tried once: the JDK 17 reader throws a NullPointerException for a PFX without authSafe content).
+   */
+  @Test
+  void request_mutatedSignerPkcs12_givesARequestOrOneLine() throws Exception {
+    Path mutated = dir.resolve("mutated.p12");
+    // Dogtag's file is BER (indefinite lengths); its DER form is the same PKCS#12 (the MAC covers the authSafe's
+    // octets, which DER keeps), and DER is what the mutator splits.
+    byte[] der = org.bouncycastle.asn1.ASN1Primitive.fromByteArray(Files.readAllBytes(
+        Fixtures.file("ca/user-bob.p12"))).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
+    org.p11ca.ca.testing.DerMutator mutator = new org.p11ca.ca.testing.DerMutator(12);
+    List<String> problems = new java.util.ArrayList<>();
+    for (int i = 0; i < 60 && problems.size() < 10; i++) {
+      Files.write(mutated, mutator.mutate(der));
+      Cli.Result r = Cli.run("request", "--in", Fixtures.path(BOB_NEWKEY_CRMF), "--signer-p12", mutated.toString(),
+          "--password-file", bobPassword.toString(), "--out", dir.resolve("p12-request.der").toString());
+      if (r.exitCode() != 0 && (r.exitCode() != 1 || r.errLines().size() != 1
+          || !r.err().startsWith("p11ca-cmc: "))) {
+        problems.add("#" + i + " (" + mutator.lastMutations() + "): exit " + r.exitCode() + ", stderr: " + r.err());
+      }
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+  }
 }
