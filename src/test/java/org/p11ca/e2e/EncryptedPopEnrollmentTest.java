@@ -102,8 +102,10 @@ class EncryptedPopEnrollmentTest {
       assertTrue(r1.stdout().contains("failInfo=POP required"), r1.stdout());
 
       Processes.Result answer = ca.cmc("request", "--decrypted-pop", "--response",
-          work.resolve("response1.der").toString(), "--key-p12", work.resolve("ec.p12").toString(), "--signer-p12",
-          bob.toString(), "--password-file", pass, "--out", work.resolve("round2.der").toString()).requireSuccess();
+          work.resolve("response1.der").toString(), "--ca", ca.caPem.toString(), "--key-p12",
+          work.resolve("ec.p12").toString(), "--signer-p12", bob.toString(), "--password-file", pass, "--out",
+          work.resolve("round2.der").toString()).requireSuccess();
+      assertTrue(answer.stdout().contains("Round-1 response signature: verified"), answer.stdout());
       assertTrue(answer.stdout().contains("RFC 5272 format"), answer.stdout());
       assertTrue(answer.stdout().contains("ECDH P256, SHA-256 KDF, AES-128 key wrap"), answer.stdout());
       ca.cmc("submit", "--url", url, "--ca", ca.caPem.toString(), "--client-p12", bob.toString(), "--password-file",

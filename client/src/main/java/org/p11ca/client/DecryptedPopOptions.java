@@ -22,8 +22,12 @@ final class DecryptedPopOptions {
       + " oaep=true). A response that says id-RSAES-OAEP needs no flag.")
   boolean oaep;
 
+  @Option(names = "--ca", paramLabel = "<ca.pem>", description = "with --decrypted-pop: check that the"
+      + " round-1 response is signed by this CA before the requested key decrypts anything in it")
+  Path ca;
+
   /** Whether an option that only means something with --decrypted-pop was given. */
   boolean anyGiven() {
-    return response != null || oaep;
+    return response != null || oaep || ca != null;
   }
 }

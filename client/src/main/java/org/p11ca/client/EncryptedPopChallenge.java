@@ -3,6 +3,7 @@ package org.p11ca.client;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -43,9 +44,14 @@ final class EncryptedPopChallenge {
     this.transactionId = transactionId;
   }
 
-  static EncryptedPopChallenge read(Path file) {
+  /**
+   * @param ca when present, the response must be signed by it (ResponseSignatureCheck) before anything in it is
+   *     used: otherwise whoever can change the file or the connection chooses what the requested key decrypts
+   */
+  static EncryptedPopChallenge read(Path file, Optional<X509Certificate> ca) {
     byte[] der = Pem.derOrBase64(LocalFiles.read(file, "round-1 response file"), file, "round-1 response file");
     CmcResponse response = CmcResponseParser.parse(der);
+    ca.ifPresent(c -> ResponseSignatureCheck.verify(response, c));
     List<EncryptedPop> pops = response.encryptedPops();
     if (pops.size() != 1) {
       throw new CmcToolException("round-1 response " + file + " carries " + pops.size() + " encryptedPOP controls"

@@ -3,6 +3,7 @@ package org.p11ca.client;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -102,7 +103,7 @@ final class RequestCommand implements Callable<Integer> {
       return answerChallenge();
     }
     if (decryptedPop.anyGiven()) {
-      throw new IllegalArgumentException("--response and --oaep only go with --decrypted-pop");
+      throw new IllegalArgumentException("--response, --oaep and --ca only go with --decrypted-pop");
     }
     return wrapRequest();
   }
@@ -236,8 +237,12 @@ final class RequestCommand implements Callable<Integer> {
     }
     requestKey.require("--decrypted-pop needs the requested key that decrypts the challenge");
     Path responseFile = tool.resolve(decryptedPop.response);
-    EncryptedPopChallenge challenge = EncryptedPopChallenge.read(responseFile);
+    Optional<X509Certificate> responseCa = Optional.ofNullable(decryptedPop.ca)
+        .map(c -> Pem.readCertificate(tool.resolve(c), "CA certificate file"));
+    EncryptedPopChallenge challenge = EncryptedPopChallenge.read(responseFile, responseCa);
     var stdout = spec.commandLine().getOut();
+    responseCa.ifPresent(c -> stdout.println("Round-1 response signature: verified against "
+        + SubjectName.format(Certificates.holder(c).getSubject())));
     stdout.println("Round-1 response " + responseFile + ": CMC encrypted POP ("
         + (challenge.pop().dogtagFormat() ? "Dogtag format" : "RFC 5272 format") + "), CMC ResponseInfo requestID: "
         + challenge.requestId());

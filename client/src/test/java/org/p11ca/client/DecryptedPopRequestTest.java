@@ -19,6 +19,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -266,6 +267,41 @@ class DecryptedPopRequestTest {
         : "RSA PKCS#1 v1.5"), r.out());
     assertTrue(r.out().contains("CMC request written to " + out), r.out());
     assertEquals("", r.err());
+  }
+
+  @Test
+  void decryptedPop_withCa_checksTheRoundOneSignatureFirst() throws Exception {
+    RequestKeyFiles key = softwareKey();
+    RoundOne r1 = challenged(key, Format.DOGTAG, KeyTransport.RSA_PKCS1);
+    Path caPem = pki.caPem(file("ca.pem"));
+    Path out = file("round2.req");
+    Cli.Result r = answer(r1.response(), out, key.keyOptions(), "--ca", caPem.toString()).requireSuccess();
+    assertTrue(r.out().contains("Round-1 response signature: verified against CN=POP Test CA,O=Example"), r.out());
+    assertTrue(Files.exists(out));
+
+    // The same response checked against another CA, and a challenge whose signature no longer holds: refused
+    // before the key is opened, so nothing is decrypted and nothing written.
+    Path otherCa = new TestPki("CN=POP Test CA,O=Example").caPem(file("other-ca.pem"));
+    Path never = file("never.req");
+    Cli.assertOneLineFailure(answer(r1.response(), never, key.keyOptions(), "--ca", otherCa.toString()), 1,
+        "not signed by the CA of --ca");
+    byte[] altered = Files.readAllBytes(r1.response());
+    int witness = indexOf(altered, MessageDigest.getInstance("SHA-256").digest(r1.challenge().get()));
+    altered[witness] ^= 1;
+    Path tampered = file("tampered-round1.resp");
+    Files.write(tampered, altered);
+    Cli.assertOneLineFailure(answer(tampered, never, key.keyOptions(), "--ca", caPem.toString()), 1,
+        "signature does not verify");
+    assertFalse(Files.exists(never));
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   /**
