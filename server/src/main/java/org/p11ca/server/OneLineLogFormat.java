@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * The server's java.util.logging lines (the access log {@code p11ca.access} and everything logged through
  * {@code System.Logger}): one line per record, {@code <UTC time to the millisecond> <LEVEL> <logger>: <message>},
- * followed by the stack trace when the record carries one.
+ * followed by the stack trace when the record carries one. A line break inside the message is written escaped.
  *
  * <p>JUL's default SimpleFormatter writes two lines per record (date and calling method, then level and message) in
  * the local time zone: an access log of two lines per request, which grep and log shippers handle badly.
@@ -39,12 +39,23 @@ public final class OneLineLogFormat extends Formatter {
     }
   }
 
+  /**
+   * Line breaks in a message written as a backslash and n or r: messages quote what requests said (names,
+   * reasons), and a line break there would start what reads as a record of its own.
+   */
+  static String oneLine(String message) {
+    if (message == null || (message.indexOf('\n') < 0 && message.indexOf('\r') < 0)) {
+      return message;
+    }
+    return message.replace("\r", "\\r").replace("\n", "\\n");
+  }
+
   @Override
   public String format(LogRecord record) {
     StringBuilder line = new StringBuilder(200);
     TIME.formatTo(record.getInstant(), line);
     line.append(' ').append(record.getLevel().getName()).append(' ').append(record.getLoggerName()).append(": ")
-        .append(formatMessage(record)).append(System.lineSeparator());
+        .append(oneLine(formatMessage(record))).append(System.lineSeparator());
     if (record.getThrown() != null) {
       StringWriter trace = new StringWriter();
       record.getThrown().printStackTrace(new PrintWriter(trace));

@@ -71,6 +71,15 @@ class OneLineLogFormatTest {
   }
 
   @Test
+  void format_lineBreaksInTheMessage_areEscaped_soARecordCannotFakeAnother() {
+    LogRecord r = record(Level.WARNING, "org.p11ca.server", "refused 'x\r\n2026-12-07T00:00:00.000Z INFO p11ca.access:"
+        + " forged'");
+    r.setInstant(Instant.parse("2026-12-07T00:00:00Z"));
+    assertEquals("2026-12-07T00:00:00.000Z WARNING org.p11ca.server: refused 'x\\r\\n2026-12-07T00:00:00.000Z INFO"
+        + " p11ca.access: forged'" + NL, new OneLineLogFormat().format(r));
+  }
+
+  @Test
   void format_withAThrowable_appendsItsStackTraceAfterTheLine() {
     LogRecord r = record(Level.SEVERE, "org.p11ca.server", "request failed");
     r.setInstant(Instant.parse("2026-12-07T00:00:00.001Z"));
