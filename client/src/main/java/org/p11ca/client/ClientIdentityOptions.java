@@ -61,14 +61,14 @@ final class ClientIdentityOptions {
 
   ClientIdentity open(CmcTool tool) {
     if (p12 != null && token.requested()) {
-      throw new IllegalArgumentException("give either --client-p12 FILE or --token LABEL --client-label LABEL");
+      throw new UsageException("give either --client-p12 FILE or --token LABEL --client-label LABEL");
     }
     return token.requested() ? onToken(tool) : inPkcs12(tool);
   }
 
   private ClientIdentity inPkcs12(CmcTool tool) {
     if (label != null) {
-      throw new IllegalArgumentException("--client-label names a key on a token: give --token too");
+      throw new UsageException("--client-label names a key on a token: give --token too");
     }
     Path file = tool.resolve(p12);
     char[] pass = password.existing(tool, file);
@@ -84,7 +84,7 @@ final class ClientIdentityOptions {
 
   private ClientIdentity onToken(CmcTool tool) {
     if (label == null) {
-      throw new IllegalArgumentException("--token needs --client-label: the label of the TLS client key");
+      throw new UsageException("--token needs --client-label: the label of the TLS client key");
     }
     Token opened = token.open(tool, Backend.SUN);
     try {

@@ -46,10 +46,10 @@ enum CrlReason {
     CrlReason found = Arrays.stream(values())
         .filter(r -> r.asn1Name.equalsIgnoreCase(t) || String.valueOf(r.code).equals(t))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(where + " '" + text + "' is not a revocation reason: give one"
+        .orElseThrow(() -> new UsageException(where + " '" + text + "' is not a revocation reason: give one"
             + " of " + revocations() + ", or its number"));
     if (found == CERTIFICATE_HOLD || found == REMOVE_FROM_CRL) {
-      throw new IllegalArgumentException(where + " " + found.describe() + " is not supported: a hold is a suspension,"
+      throw new UsageException(where + " " + found.describe() + " is not supported: a hold is a suspension,"
           + " not a revocation, and p11ca revokes for good; give one of " + revocations());
     }
     return found;

@@ -62,7 +62,7 @@ final class CrmfCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     output.check();
     if (certReqId < 0) {
-      throw new IllegalArgumentException("--cert-req-id must not be negative");
+      throw new UsageException("--cert-req-id must not be negative");
     }
     // Checked before a key is made, so a refused request leaves no new key behind.
     Optional<KraTransport> kra = archivalTransport();
@@ -81,7 +81,7 @@ final class CrmfCommand implements Callable<Integer> {
   private Optional<KraTransport> archivalTransport() {
     if (transport == null) {
       if (transportOaep) {
-        throw new IllegalArgumentException("--transport-oaep needs --transport <kra-transport.pem>");
+        throw new UsageException("--transport-oaep needs --transport <kra-transport.pem>");
       }
       return Optional.empty();
     }

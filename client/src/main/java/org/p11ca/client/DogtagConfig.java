@@ -36,11 +36,11 @@ final class DogtagConfig {
       }
       int eq = line.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException(file + " line " + lineNumber + ": expected key=value");
+        throw new UsageException(file + " line " + lineNumber + ": expected key=value");
       }
       String key = line.substring(0, eq).strip();
       if (values.put(key, line.substring(eq + 1).strip()) != null) {
-        throw new IllegalArgumentException(file + " line " + lineNumber + ": key '" + key + "' given twice");
+        throw new UsageException(file + " line " + lineNumber + ": key '" + key + "' given twice");
       }
     }
     return new DogtagConfig(file, values);
@@ -50,7 +50,7 @@ final class DogtagConfig {
   DogtagConfig allowOnly(Set<String> known, String tool) {
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
-        throw new IllegalArgumentException(file + ": key '" + key + "' is not one " + tool + " reads (known: "
+        throw new UsageException(file + ": key '" + key + "' is not one " + tool + " reads (known: "
             + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
@@ -65,21 +65,27 @@ final class DogtagConfig {
   Optional<Path> path(String key, CmcTool tool) {
     // Relative to the working directory, as Dogtag's tools open them (the fixtures' cfg files say "run from the
     // fixture root").
-    return value(key).map(v -> tool.resolve(Path.of(v)));
+    return value(key).map(v -> {
+      try {
+        return tool.resolve(Path.of(v));
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new UsageException(file + ": " + key + " is not a file name: " + e.getReason());
+      }
+    });
   }
 
   Optional<Boolean> flag(String key) {
     return value(key).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new IllegalArgumentException(file + ": " + key + "=" + v + " is neither true nor false");
+      default -> throw new UsageException(file + ": " + key + "=" + v + " is neither true nor false");
     });
   }
 
   /** Refuses a setting that asks for something this tool does not do, rather than silently not doing it. */
   void refuse(String key, String expected, String why) {
     value(key).filter(v -> !v.equalsIgnoreCase(expected)).ifPresent(v -> {
-      throw new IllegalArgumentException(file + ": " + key + "=" + v + " is not supported: " + why);
+      throw new UsageException(file + ": " + key + "=" + v + " is not supported: " + why);
     });
   }
 

@@ -42,7 +42,7 @@ sealed interface EnrollmentRequest {
       return switch (text.trim().toLowerCase(Locale.ROOT)) {
         case "crmf" -> CRMF;
         case "pkcs10", "p10" -> PKCS10;
-        default -> throw new IllegalArgumentException("unknown request format '" + text + "': use crmf or pkcs10");
+        default -> throw new UsageException("unknown request format '" + text + "': use crmf or pkcs10");
       };
     }
   }

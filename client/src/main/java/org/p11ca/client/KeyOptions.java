@@ -53,14 +53,14 @@ final class KeyOptions {
   /** Finds or makes the key; a new one is stored before any request is made with it. */
   RequestKey obtain(CmcTool tool, X500Name subject, PrintWriter out) {
     if (token.requested() == (p12 != null)) {
-      throw new IllegalArgumentException("give either --key-p12 FILE or --token LABEL --key-label LABEL");
+      throw new UsageException("give either --key-p12 FILE or --token LABEL --key-label LABEL");
     }
     return token.requested() ? onToken(tool, out) : inPkcs12(tool, subject, out);
   }
 
   private RequestKey onToken(CmcTool tool, PrintWriter out) {
     if (keyLabel == null) {
-      throw new IllegalArgumentException("--token needs --key-label: the label of the key to use or create");
+      throw new UsageException("--token needs --key-label: the label of the key to use or create");
     }
     Token opened = token.open(tool, Backend.IAIK);
     try {
@@ -97,7 +97,7 @@ final class KeyOptions {
 
   private RequestKey inPkcs12(CmcTool tool, X500Name subject, PrintWriter out) {
     if (keyLabel != null) {
-      throw new IllegalArgumentException("--key-label names a key on a token: give --token too");
+      throw new UsageException("--key-label names a key on a token: give --token too");
     }
     Path file = tool.resolve(p12);
     if (newKey == null) {

@@ -18,7 +18,7 @@ final class NewKeyType {
       case "rsa:3072", "rsa3072" -> new KeyPairSpec.Rsa(3072);
       case "ec:p-256", "ec:p256", "ec-p256" -> new KeyPairSpec.Ec(EcCurve.P256);
       case "ec:p-384", "ec:p384", "ec-p384" -> new KeyPairSpec.Ec(EcCurve.P384);
-      default -> throw new IllegalArgumentException("unknown key type '" + text + "': use " + CHOICES);
+      default -> throw new UsageException("unknown key type '" + text + "': use " + CHOICES);
     };
   }
 }

@@ -44,7 +44,7 @@ final class PasswordOptions {
 
   private char[] read(CmcTool tool, String prompt) {
     if (file != null && variable != null) {
-      throw new IllegalArgumentException("give --password-file or --password-env, not both");
+      throw new UsageException("give --password-file or --password-env, not both");
     }
     PinSource source = file != null ? PinSource.file(tool.resolve(file))
         : variable != null ? PinSource.environment(variable) : PinSource.prompt(prompt);

@@ -52,7 +52,7 @@ final class Pkcs10Requests {
     String n = name.trim();
     // RFC 5280 section 4.2.1.6: a dNSName is an IA5String in preferred name syntax; refuse what cannot be one.
     if (n.isEmpty() || !n.matches("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")) {
-      throw new IllegalArgumentException("not a DNS name: '" + name + "'");
+      throw new UsageException("not a DNS name: '" + name + "'");
     }
     return new GeneralName(GeneralName.dNSName, n);
   }

@@ -93,17 +93,17 @@ final class RequestCommand implements Callable<Integer> {
       applyConfig(DogtagConfig.read(tool.resolve(config)).allowOnly(CONFIG_KEYS, "p11ca-cmc request"));
     }
     if (noTransactionId && transactionId != null) {
-      throw new IllegalArgumentException("give --transaction-id or --no-transaction-id, not both");
+      throw new UsageException("give --transaction-id or --no-transaction-id, not both");
     }
     if (decryptedPop.enabled) {
       if (selfSigned || sharedSecret.anyGiven()) {
-        throw new IllegalArgumentException("--self-signed, --identity-proof-v2 and --pop-link-witness-v2 do not go"
+        throw new UsageException("--self-signed, --identity-proof-v2 and --pop-link-witness-v2 do not go"
             + " with --decrypted-pop: the round-2 answer is signed by the signer, as round 1 was");
       }
       return answerChallenge();
     }
     if (decryptedPop.anyGiven()) {
-      throw new IllegalArgumentException("--response, --oaep and --ca only go with --decrypted-pop");
+      throw new UsageException("--response, --oaep and --ca only go with --decrypted-pop");
     }
     return wrapRequest();
   }
@@ -114,7 +114,7 @@ final class RequestCommand implements Callable<Integer> {
    */
   private int wrapRequest() {
     if (in == null || out == null) {
-      throw new IllegalArgumentException("give --in FILE and --out FILE (or input= and output= in --config)");
+      throw new UsageException("give --in FILE and --out FILE (or input= and output= in --config)");
     }
     SharedSecretControls controls = sharedSecret.checked(Optional.ofNullable(identification));
     boolean needsKey = selfSigned || controls.popLink().isPresent();
@@ -161,12 +161,12 @@ final class RequestCommand implements Callable<Integer> {
   /** Which keys a request needs: the requested key, a signer's, or both (popLinkWitnessV2 with a signer). */
   private void checkKeysGiven(boolean needsRequestKey) {
     if (selfSigned && signer.anyGiven()) {
-      throw new IllegalArgumentException("--self-signed signs with the requested key, so --signer-p12,"
+      throw new UsageException("--self-signed signs with the requested key, so --signer-p12,"
           + " --signer-label, --signer-cert and --chain do not go with it");
     }
     if (!needsRequestKey) {
       if (requestKey.anyGiven()) {
-        throw new IllegalArgumentException("--key-p12, --key-label and their password options only go with"
+        throw new UsageException("--key-p12, --key-label and their password options only go with"
             + " --decrypted-pop, --self-signed or --pop-link-witness-v2");
       }
       return;
@@ -175,7 +175,7 @@ final class RequestCommand implements Callable<Integer> {
         + " key" : "--pop-link-witness-v2 re-signs the request with the requested key");
     if (!selfSigned && signer.p12 == null && signer.label == null) {
       // Refused now rather than after the requested key was opened (perhaps with a prompt) for nothing.
-      throw new IllegalArgumentException("give the CMC signer, --signer-p12 FILE or --token LABEL --signer-label"
+      throw new UsageException("give the CMC signer, --signer-p12 FILE or --token LABEL --signer-label"
           + " LABEL, or --self-signed to sign with the requested key");
     }
   }
@@ -228,11 +228,11 @@ final class RequestCommand implements Callable<Integer> {
    */
   private int answerChallenge() {
     if (in != null) {
-      throw new IllegalArgumentException("--in is not used with --decrypted-pop: the challenged request comes back"
+      throw new UsageException("--in is not used with --decrypted-pop: the challenged request comes back"
           + " inside the encryptedPOP of --response");
     }
     if (decryptedPop.response == null || out == null) {
-      throw new IllegalArgumentException("--decrypted-pop needs --response FILE (the round-1 response) and --out FILE"
+      throw new UsageException("--decrypted-pop needs --response FILE (the round-1 response) and --out FILE"
           + " (or encryptedPopResponseFile= and decryptedPopRequestFile= in --config)");
     }
     requestKey.require("--decrypted-pop needs the requested key that decrypts the challenge");
@@ -320,7 +320,7 @@ final class RequestCommand implements Callable<Integer> {
       noTransactionId = !cfg.flag("transactionMgt.enable").orElse(true);
     }
     if (identification == null && cfg.flag("identification.enable").orElse(false)) {
-      identification = cfg.value("identification").orElseThrow(() -> new IllegalArgumentException(cfg.file()
+      identification = cfg.value("identification").orElseThrow(() -> new UsageException(cfg.file()
           + ": identification.enable=true needs identification="));
     }
     // tokenname=internal is NSS's own database, i.e. "not a PKCS#11 token": the signer is then in --signer-p12.
@@ -345,7 +345,7 @@ final class RequestCommand implements Callable<Integer> {
       }
       return value;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--transaction-id '" + text + "' is not a non-negative integer");
+      throw new UsageException("--transaction-id '" + text + "' is not a non-negative integer");
     }
   }
 }

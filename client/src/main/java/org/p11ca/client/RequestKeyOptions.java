@@ -54,7 +54,7 @@ final class RequestKeyOptions {
    */
   void require(String need) {
     if ((p12 == null) == (label == null)) {
-      throw new IllegalArgumentException(need + ": give --key-p12 FILE, or --token LABEL --key-label LABEL"
+      throw new UsageException(need + ": give --key-p12 FILE, or --token LABEL --key-label LABEL"
           + " (Dogtag's request.privKeyId names a key in an NSS database, which p11ca-cmc does not read)");
     }
   }
@@ -66,7 +66,7 @@ final class RequestKeyOptions {
 
   private RequestKey onToken(CmcTool tool, TokenOptions token) {
     if (!token.requested()) {
-      throw new IllegalArgumentException("--key-label names a key on a token: give --token too");
+      throw new UsageException("--key-label names a key on a token: give --token too");
     }
     Token opened = token.open(tool, Backend.IAIK);
     try {
@@ -82,7 +82,7 @@ final class RequestKeyOptions {
 
   private RequestKey inPkcs12(CmcTool tool, SignerOptions signer) {
     if (passwordFile != null && passwordVariable != null) {
-      throw new IllegalArgumentException("give --key-password-file or --key-password-env, not both");
+      throw new UsageException("give --key-password-file or --key-password-env, not both");
     }
     PasswordOptions password = signer.password;
     if (passwordFile != null || passwordVariable != null) {

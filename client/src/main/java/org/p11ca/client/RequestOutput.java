@@ -16,7 +16,7 @@ final class RequestOutput {
 
   void check() {
     if (out == null && !pem) {
-      throw new IllegalArgumentException("give --out FILE for DER, or --pem for base64 on stdout");
+      throw new UsageException("give --out FILE for DER, or --pem for base64 on stdout");
     }
   }
 

@@ -103,26 +103,26 @@ final class RevokeCommand implements Callable<Integer> {
     // Everything that can be refused without reading a file or opening a key is refused first.
     boolean signed = signer.anyGiven() || signer.token.requested();
     if (signed && sharedSecret.given()) {
-      throw new IllegalArgumentException("give a signer or the shared secret (" + sharedSecret.named() + "), not"
+      throw new UsageException("give a signer or the shared secret (" + sharedSecret.named() + "), not"
           + " both: a signed revocation needs no secret, and an unsigned one has no signer");
     }
     if (!signed && !sharedSecret.given()) {
-      throw new IllegalArgumentException("give the signer (--signer-p12 FILE, or --token LABEL --signer-label"
+      throw new UsageException("give the signer (--signer-p12 FILE, or --token LABEL --signer-label"
           + " LABEL) or, for an unsigned request, the certificate holder's shared secret (--shared-secret-file FILE"
           + " or --shared-secret-env VAR)");
     }
     sharedSecret.checkOneSource();
     if (serial == null) {
-      throw new IllegalArgumentException("give --serial N (or revRequest.serial= in --config)");
+      throw new UsageException("give --serial N (or revRequest.serial= in --config)");
     }
     if (out == null) {
-      throw new IllegalArgumentException("give --out FILE (or output= in --config)");
+      throw new UsageException("give --out FILE (or output= in --config)");
     }
     if (issuer != null && caCertificate != null) {
-      throw new IllegalArgumentException("give --issuer DN or --ca FILE, not both");
+      throw new UsageException("give --issuer DN or --ca FILE, not both");
     }
     if (!signed && issuer == null && caCertificate == null) {
-      throw new IllegalArgumentException("an unsigned revocation needs the issuer: give --issuer DN or --ca FILE"
+      throw new UsageException("an unsigned revocation needs the issuer: give --issuer DN or --ca FILE"
           + " (or revRequest.issuer= in --config); only a signed one defaults to its signer's issuer");
     }
     BigInteger serialNumber = parseSerial(serial);
@@ -211,7 +211,7 @@ final class RevokeCommand implements Callable<Integer> {
 
   private void applyConfig(DogtagConfig cfg) {
     if (!cfg.flag("revRequest.enable").orElse(false)) {
-      throw new IllegalArgumentException(cfg.file() + ": p11ca-cmc revoke reads a revocation cfg,"
+      throw new UsageException(cfg.file() + ": p11ca-cmc revoke reads a revocation cfg,"
           + " revRequest.enable=true (an enrolment cfg goes to p11ca-cmc request)");
     }
     // Checked first, so an enrolment cfg hears where it belongs rather than which of its keys are unknown here.
@@ -219,7 +219,7 @@ final class RevokeCommand implements Callable<Integer> {
     cfg.refuse("senderNonce.enable", "true", "p11ca-cmc always sends a senderNonce (RFC 5272 section 6.6)");
     cfg.value("input").ifPresent(v -> {
       // Dogtag would put that request beside the revokeRequest; sending the revocation alone would drop it silently.
-      throw new IllegalArgumentException(cfg.file() + ": input=" + v + " is not supported: p11ca-cmc revoke sends"
+      throw new UsageException(cfg.file() + ": input=" + v + " is not supported: p11ca-cmc revoke sends"
           + " only the revokeRequest, with an empty reqSequence");
     });
     if (serial == null) {
@@ -253,7 +253,7 @@ final class RevokeCommand implements Callable<Integer> {
   /** As Dogtag's CMCRequest reads revRequest.serial: decimal; "0x2D" there would be refused by Dogtag too. */
   private static String decimalSerial(DogtagConfig cfg, String value) {
     if (!value.strip().chars().allMatch(Character::isDigit)) {
-      throw new IllegalArgumentException(cfg.file() + ": revRequest.serial=" + value + " is not a decimal number"
+      throw new UsageException(cfg.file() + ": revRequest.serial=" + value + " is not a decimal number"
           + " (Dogtag reads it as decimal; a hex serial goes in --serial 0x...)");
     }
     return value.strip();
@@ -271,7 +271,7 @@ final class RevokeCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // refused below, with the same message as a non-positive number
     }
-    throw new IllegalArgumentException("--serial '" + text + "' is not a positive integer (decimal, or hex with a 0x"
+    throw new UsageException("--serial '" + text + "' is not a positive integer (decimal, or hex with a 0x"
         + " prefix)");
   }
 
@@ -279,7 +279,7 @@ final class RevokeCommand implements Callable<Integer> {
     try {
       return Instant.parse(text.strip());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("--invalidity-date '" + text + "' is not an ISO-8601 instant such as"
+      throw new UsageException("--invalidity-date '" + text + "' is not an ISO-8601 instant such as"
           + " 2026-11-23T12:33:28Z");
     }
   }

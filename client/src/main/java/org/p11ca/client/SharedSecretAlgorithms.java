@@ -28,7 +28,7 @@ final class SharedSecretAlgorithms {
       AlgorithmIdentifier id = SharedSecretMacs.digestAlgorithm(text);
       return new Named(shaName(id), id);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + ": " + e.getMessage());
+      throw new UsageException(option + ": " + e.getMessage());
     }
   }
 
@@ -38,7 +38,7 @@ final class SharedSecretAlgorithms {
       AlgorithmIdentifier id = SharedSecretMacs.macAlgorithm(text);
       return new Named("hmacWith" + shaName(id).replace("-", ""), id);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + ": " + e.getMessage());
+      throw new UsageException(option + ": " + e.getMessage());
     }
   }
 

@@ -71,14 +71,14 @@ final class SharedSecretOptions {
   /** The controls asked for, checked before any file is read; usage errors name the option to fix. */
   SharedSecretControls checked(Optional<String> identification) {
     if (!identityProof && (identityProofHash != null || identityProofMac != null)) {
-      throw new IllegalArgumentException("--id-proof-hash and --id-proof-mac only go with --identity-proof-v2");
+      throw new UsageException("--id-proof-hash and --id-proof-mac only go with --identity-proof-v2");
     }
     if (!popLink && (popLinkKeyGen != null || popLinkMac != null)) {
-      throw new IllegalArgumentException("--pop-link-keygen and --pop-link-mac only go with --pop-link-witness-v2");
+      throw new UsageException("--pop-link-keygen and --pop-link-mac only go with --pop-link-witness-v2");
     }
     if (!identityProof && !popLink) {
       if (secret.optionGiven()) {
-        throw new IllegalArgumentException("--shared-secret-file and --shared-secret-env only go with"
+        throw new UsageException("--shared-secret-file and --shared-secret-env only go with"
             + " --identity-proof-v2 or --pop-link-witness-v2");
       }
       return SharedSecretControls.NONE;
@@ -87,12 +87,12 @@ final class SharedSecretOptions {
         : identityProof ? "--identity-proof-v2 needs" : "--pop-link-witness-v2 needs";
     if (identification.isEmpty()) {
       // RFC 5272 section 6.2.3: the identification control tells the CA whose shared secret keys the MACs.
-      throw new IllegalArgumentException(asked + " --identification (identification.enable=true and"
+      throw new UsageException(asked + " --identification (identification.enable=true and"
           + " identification= in a cfg): the CA finds the shared secret by it");
     }
     secret.checkOneSource();
     if (!secret.given()) {
-      throw new IllegalArgumentException(asked + " the shared secret: give --shared-secret-file FILE or"
+      throw new UsageException(asked + " the shared secret: give --shared-secret-file FILE or"
           + " --shared-secret-env VAR");
     }
     return new SharedSecretControls(identityProof ? Optional.of(identityProofAlgorithms()) : Optional.empty(),
@@ -118,7 +118,7 @@ final class SharedSecretOptions {
       return new SharedSecretControls.PopLink(Optional.of(SharedSecretAlgorithms.hash(keyGen, "--pop-link-keygen")),
           mac);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--pop-link-keygen (popLinkWitnessV2.keyGenAlg) '" + keyGen + "' is not"
+      throw new UsageException("--pop-link-keygen (popLinkWitnessV2.keyGenAlg) '" + keyGen + "' is not"
           + " one of SHA-256, SHA-384, SHA-512, PBKDF2");
     }
   }

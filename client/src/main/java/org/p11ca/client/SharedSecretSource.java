@@ -69,7 +69,7 @@ final class SharedSecretSource {
   /** Refuses two sources, before anything is read. */
   void checkOneSource() {
     if (secretFile != null && secretVariable != null) {
-      throw new IllegalArgumentException("give --shared-secret-file or --shared-secret-env, not both");
+      throw new UsageException("give --shared-secret-file or --shared-secret-env, not both");
     }
   }
 

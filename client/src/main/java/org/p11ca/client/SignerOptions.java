@@ -70,7 +70,7 @@ final class SignerOptions {
   CmcSigner open(CmcTool tool, boolean tokenMayHoldRequestKey) {
     boolean both = token.requested() && p12 != null;
     if ((!token.requested() && p12 == null) || (both && (label != null || !tokenMayHoldRequestKey))) {
-      throw new IllegalArgumentException("give either --signer-p12 FILE or --token LABEL --signer-label LABEL");
+      throw new UsageException("give either --signer-p12 FILE or --token LABEL --signer-label LABEL");
     }
     Optional<List<X509Certificate>> extra = Optional.ofNullable(chain)
         .map(c -> Pem.readCertificates(tool.resolve(c), "certificate chain file"));
@@ -82,7 +82,7 @@ final class SignerOptions {
   private CmcSigner inPkcs12(CmcTool tool, Optional<X509Certificate> givenCert,
       Optional<List<X509Certificate>> extra) {
     if (label != null) {
-      throw new IllegalArgumentException("--signer-label names a key on a token: give --token too");
+      throw new UsageException("--signer-label names a key on a token: give --token too");
     }
     Path file = tool.resolve(p12);
     char[] pass = password.existing(tool, file);
@@ -100,7 +100,7 @@ final class SignerOptions {
   private CmcSigner onToken(CmcTool tool, Optional<X509Certificate> givenCert,
       Optional<List<X509Certificate>> extra) {
     if (label == null) {
-      throw new IllegalArgumentException("--token needs --signer-label: the label of the signer key");
+      throw new UsageException("--token needs --signer-label: the label of the signer key");
     }
     Token opened = token.open(tool, Backend.IAIK);
     try {

@@ -76,10 +76,10 @@ final class SubmitCommand implements Callable<Integer> {
       applyConfig(DogtagConfig.read(tool.resolve(config)).allowOnly(CONFIG_KEYS, "p11ca-cmc submit"));
     }
     if (in == null || out == null) {
-      throw new IllegalArgumentException("give --in FILE and --out FILE (or input= and output= in --config)");
+      throw new UsageException("give --in FILE and --out FILE (or input= and output= in --config)");
     }
     if (ca == null) {
-      throw new IllegalArgumentException("give --ca FILE: the CA certificate the server's TLS certificate must"
+      throw new UsageException("give --ca FILE: the CA certificate the server's TLS certificate must"
           + " chain to");
     }
     URI target = target();
@@ -107,12 +107,12 @@ final class SubmitCommand implements Callable<Integer> {
     URI base;
     if (url != null) {
       if (host != null || port != null || servlet != null) {
-        throw new IllegalArgumentException("give --url, or --host/--port/--servlet, not both");
+        throw new UsageException("give --url, or --host/--port/--servlet, not both");
       }
       base = url;
     } else {
       if (host == null) {
-        throw new IllegalArgumentException("give --url URL or --host HOST (or host= in --config)");
+        throw new UsageException("give --url URL or --host HOST (or host= in --config)");
       }
       String path = servlet == null ? SERVLET_BASE + "profileSubmitUserSignedCMCFull"
           : servlet.startsWith("/") ? servlet : SERVLET_BASE + servlet;
@@ -120,11 +120,11 @@ final class SubmitCommand implements Callable<Integer> {
         // The multi-argument URI constructors would escape a query that is already in the servlet value.
         base = new URI("https://" + bracketed(host) + ":" + (port != null ? port : 8443) + path);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("cannot make a URL of host '" + host + "' and servlet '" + path + "'");
+        throw new UsageException("cannot make a URL of host '" + host + "' and servlet '" + path + "'");
       }
     }
     if (!"https".equalsIgnoreCase(base.getScheme()) || base.getHost() == null) {
-      throw new IllegalArgumentException("the URL must be https://HOST[:PORT]/..., not " + base);
+      throw new UsageException("the URL must be https://HOST[:PORT]/..., not " + base);
     }
     if (profileId == null) {
       return base;
@@ -148,7 +148,7 @@ final class SubmitCommand implements Callable<Integer> {
         try {
           return Integer.valueOf(p);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(cfg.file() + ": port=" + p + " is not a number");
+          throw new UsageException(cfg.file() + ": port=" + p + " is not a number");
         }
       }).orElse(null);
     }
@@ -159,7 +159,7 @@ final class SubmitCommand implements Callable<Integer> {
     if (cfg.flag("clientmode").orElse(false)) {
       cfg.value("nickname").ifPresent(client::nickname);
       if (!client.given()) {
-        throw new IllegalArgumentException(cfg.file() + ": clientmode=true needs a client certificate: give"
+        throw new UsageException(cfg.file() + ": clientmode=true needs a client certificate: give"
             + " --client-p12 FILE, or --token LABEL with --client-label");
       }
     }

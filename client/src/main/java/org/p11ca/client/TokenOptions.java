@@ -38,7 +38,7 @@ final class TokenOptions {
   /** Opens the token and logs in; the caller closes it. The library and token are found before any prompt. */
   Token open(CmcTool tool, Backend defaultBackend) {
     if (pinFile != null && pinVariable != null) {
-      throw new IllegalArgumentException("give --pin-file or --pin-env, not both");
+      throw new UsageException("give --pin-file or --pin-env, not both");
     }
     Backend chosen = backend != null ? backend : defaultBackend;
     Path lib = tool.resolve(library);

@@ -2,10 +2,14 @@ package org.p11ca.client;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Every failure: one "p11ca-cmc: " line on stderr, a non-zero exit, and no secret anywhere in the output. */
 class ErrorReportingTest {
@@ -86,5 +90,44 @@ class ErrorReportingTest {
   void unknownCfgKey_isRefusedByName() throws Exception {
     Path cfg = Files.writeString(dir.resolve("typo.cfg"), "input=x.der\noutptu=y.der\n");
     Cli.assertOneLineFailure(Cli.run("request", "--config", cfg.toString()), 2, "key 'outptu'");
+  }
+
+  @Test
+  void cfgFileNameThatIsNoPath_isAUsageError_namingTheKey() throws Exception {
+    Path cfg = Files.writeString(dir.resolve("nul.cfg"), "input=a\0b.der\noutput=y.der\n");
+    Cli.assertOneLineFailure(Cli.run("request", "--config", cfg.toString()), 2, "nul.cfg", "input is not a file name");
+  }
+
+  /** A picocli command whose work throws the given exception, reported as p11ca-cmc reports every failure. */
+  private static Cli.Result reportedFailure(RuntimeException thrown) {
+    @CommandLine.Command(name = "fails")
+    class Fails implements Callable<Integer> {
+      @Override
+      public Integer call() {
+        throw thrown;
+      }
+    }
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new Fails());
+    ErrorReporter reporter = new ErrorReporter();
+    cl.setExecutionExceptionHandler(reporter);
+    cl.setParameterExceptionHandler(reporter);
+    cl.setErr(new PrintWriter(err, true));
+    return new Cli.Result(cl.execute(), "", err.toString());
+  }
+
+  @Test
+  void ourUsageException_isAUsageError_withTheHelpHint() {
+    Cli.assertOneLineFailure(reportedFailure(new UsageException("give --out FILE")), 2, "give --out FILE",
+        "try 'fails --help'");
+  }
+
+  @Test
+  void libraryIllegalArgument_isUnexpected_notAUsageError() {
+    // An IllegalArgumentException from a library is an input nobody checked first; sending the user to --help for
+    // it would blame the command line.
+    String line = Cli.assertOneLineFailure(reportedFailure(new IllegalArgumentException("bad tag 0x31")), 3,
+        "unexpected IllegalArgumentException", "bad tag 0x31");
+    assertFalse(line.contains("--help"), line);
   }
 }
