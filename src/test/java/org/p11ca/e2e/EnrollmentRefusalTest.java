@@ -19,10 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,10 +32,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.crmf.CertReqMessages;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -110,7 +106,7 @@ class EnrollmentRefusalTest {
     rita = ca.bootstrapUser("rita", RITA, false);
     eddie = ca.bootstrapUser("eddie", EDDIE, false, SHORT_LIVED_PROFILE);
     bobCrmf = crmf(BOB);
-    caKey = certificate(ca.caPem).getPublicKey();
+    caKey = RunningCa.certificate(ca.caPem).getPublicKey();
     ca.start();
   }
 
@@ -178,7 +174,7 @@ class EnrollmentRefusalTest {
 
   @Test
   void revokedSigner_isBadIdentity() throws Exception {
-    BigInteger serial = certificate(ca.data.resolve("rita.pem")).getSerialNumber();
+    BigInteger serial = RunningCa.certificate(ca.data.resolve("rita.pem")).getSerialNumber();
     // The running server's own database, from this second process: SQLite in WAL mode lets both in.
     try (CaDatabase db = CaDatabase.openSqlite(ca.data)) {
       assertInstanceOf(RevocationResult.Revoked.class, new JdbcCertificateStore(db, Clock.systemUTC())
@@ -192,7 +188,7 @@ class EnrollmentRefusalTest {
 
   @Test
   void expiredSigner_isBadIdentity() throws Exception {
-    Instant notAfter = certificate(ca.data.resolve("eddie.pem")).getNotAfter().toInstant();
+    Instant notAfter = RunningCa.certificate(ca.data.resolve("eddie.pem")).getNotAfter().toInstant();
     assertFalse(notAfter.isAfter(Instant.now().plusSeconds(3)), "eddie's certificate comes from the 3-second"
         + " profile " + SHORT_LIVED_PROFILE + ", so it ends within 3 s from now at the latest, not at " + notAfter);
     // The signer is refused once the clock is past its notAfter; wait for that, but never for long.
@@ -448,7 +444,7 @@ class EnrollmentRefusalTest {
    */
   private RawAnswer rawPost(byte[] body, boolean chunked) throws Exception {
     posts.incrementAndGet();
-    try (SSLSocket socket = (SSLSocket) tlsContext().getSocketFactory().createSocket("localhost", ca.port())) {
+    try (SSLSocket socket = (SSLSocket) ca.tls().getSocketFactory().createSocket("localhost", ca.port())) {
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       socket.setSSLParameters(parameters);
@@ -520,26 +516,8 @@ class EnrollmentRefusalTest {
   }
 
   private HttpClient https() throws Exception {
-    return HttpClient.newBuilder().sslContext(tlsContext()).version(HttpClient.Version.HTTP_1_1)
+    return HttpClient.newBuilder().sslContext(ca.tls()).version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(30)).build();
-  }
-
-  /** TLS that trusts the CA certificate and nothing else, with no client certificate. */
-  private SSLContext tlsContext() throws Exception {
-    KeyStore anchors = KeyStore.getInstance("PKCS12");
-    anchors.load(null, null);
-    anchors.setCertificateEntry("ca", certificate(ca.caPem));
-    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-    trust.init(anchors);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
-    return tls;
-  }
-
-  private static X509Certificate certificate(Path pem) throws Exception {
-    try (InputStream in = Files.newInputStream(pem)) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
   }
 
   private static KeyPair rsa(int bits) throws Exception {

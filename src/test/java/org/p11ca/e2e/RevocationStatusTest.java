@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,17 +164,7 @@ class RevocationStatusTest {
   }
 
   private static HttpClient https(RunningCa ca) throws Exception {
-    KeyStore anchors = KeyStore.getInstance("PKCS12");
-    anchors.load(null, null);
-    try (InputStream in = Files.newInputStream(ca.caPem)) {
-      anchors.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(in));
-    }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-    trust.init(anchors);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
+    return HttpClient.newBuilder().sslContext(ca.tls()).version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(30)).build();
   }
 }

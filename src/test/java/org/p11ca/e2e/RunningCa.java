@@ -2,12 +2,17 @@ package org.p11ca.e2e;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +21,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A CA as an operator sets it up, run as separate processes: scripts/softhsm-init.sh makes the token, {@code p11ca
@@ -197,6 +206,57 @@ final class RunningCa implements AutoCloseable {
         server.destroyForcibly();
         throw new AssertionError("the server did not stop within 60 s after SIGTERM");
       }
+    }
+  }
+
+  /**
+   * SIGKILL, as a power cut or the OOM killer would stop it: no shutdown hook, no final checkpoint, requests cut off
+   * mid-way. Waits until the process is gone, so a restart finds the audit log's lock released.
+   */
+  void kill() throws InterruptedException {
+    if (server != null && server.isAlive()) {
+      server.destroyForcibly();
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("the server did not die within 30 s of SIGKILL");
+      }
+    }
+  }
+
+  /** TLS to this CA's server: trusts the CA certificate and nothing else, and sends no client certificate. */
+  SSLContext tls() throws GeneralSecurityException, IOException {
+    return tls(null);
+  }
+
+  /**
+   * As {@link #tls()}, with the key and certificate of {@code clientP12} (protected by {@link #passwordFile}, as
+   * {@link #bootstrapUser} writes them) as TLS client certificate; none when null.
+   */
+  SSLContext tls(Path clientP12) throws GeneralSecurityException, IOException {
+    KeyManager[] keys = null;
+    if (clientP12 != null) {
+      char[] password = Files.readString(passwordFile).strip().toCharArray();
+      KeyStore client = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(clientP12)) {
+        client.load(in, password);
+      }
+      KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+      factory.init(client, password);
+      keys = factory.getKeyManagers();
+    }
+    KeyStore anchors = KeyStore.getInstance("PKCS12");
+    anchors.load(null, null);
+    anchors.setCertificateEntry("ca", certificate(caPem));
+    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+    trust.init(anchors);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(keys, trust.getTrustManagers(), null);
+    return tls;
+  }
+
+  /** The X.509 certificate in a PEM or DER file. */
+  static X509Certificate certificate(Path file) throws GeneralSecurityException, IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
   }
 

@@ -4,23 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p11ca.ca.cmc.CmcResponse;
@@ -201,24 +196,10 @@ class SharedSecretEnrollmentTest {
   private static CmcResponse post(RunningCa ca, String path, byte[] body) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(ca.url(path))).timeout(Duration.ofSeconds(120))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    HttpResponse<byte[]> answer = HttpClient.newBuilder().sslContext(tls(ca.caPem))
+    HttpResponse<byte[]> answer = HttpClient.newBuilder().sslContext(ca.tls())
         .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(60)).build()
         .send(request, HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, answer.statusCode());
     return CmcResponseParser.parse(answer.body());
-  }
-
-  private static SSLContext tls(Path caPem) throws Exception {
-    KeyStore anchors = KeyStore.getInstance("PKCS12");
-    anchors.load(null, null);
-    try (InputStream in = Files.newInputStream(caPem)) {
-      anchors.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(in));
-    }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-    trust.init(anchors);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
-    return tls;
   }
 }

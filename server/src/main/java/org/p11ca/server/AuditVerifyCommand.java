@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code p11ca audit-verify}: checks an audit log's hash chain and signed checkpoints with the audit key's public
  * half, and names the first line that does not verify. Needs no PIN: the server writes the public key beside the
- * log ({@value CaCore#AUDIT_PUBLIC_KEY_FILE}). Exit 0 when intact, 1 when broken.
+ * log ({@value CaCore#AUDIT_PUBLIC_KEY_FILE}). Exit 0 when intact, 1 when broken or cut short by a crash (then
+ * {@code p11ca audit-repair} can clear it).
  */
 @Command(name = "audit-verify", mixinStandardHelpOptions = true,
     description = "Verifies an audit log (hash chain and signed checkpoints); names the first bad line.")
@@ -77,8 +78,16 @@ final class AuditVerifyCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    VerificationResult.Broken broken = (VerificationResult.Broken) result;
     PrintWriter err = spec.commandLine().getErr();
+    if (result instanceof VerificationResult.CutShort cut) {
+      err.println("p11ca: audit log " + log + " ends in line " + cut.lineNumber() + " cut short (" + cut.cutBytes()
+          + " bytes without a line feed, as a crash during a write leaves); the " + (cut.lineNumber() - 1)
+          + " lines before it verify (" + cut.before().records() + " records, " + cut.before().checkpoints()
+          + " signed checkpoints); p11ca audit-repair sets the fragment aside");
+      err.flush();
+      return 1;
+    }
+    VerificationResult.Broken broken = (VerificationResult.Broken) result;
     err.println("p11ca: audit log " + log + " does not verify at line " + broken.lineNumber() + ": "
         + broken.reason());
     err.flush();

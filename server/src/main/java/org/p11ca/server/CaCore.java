@@ -259,7 +259,7 @@ final class CaCore implements AutoCloseable {
         config.keyRecovery(), audit, clock));
   }
 
-  private static Token openToken(TokenSettings t) {
+  static Token openToken(TokenSettings t) {
     TokenConfig config = new TokenConfig(t.library(), SlotSelector.tokenLabel(t.label()), t.pin(), t.backend(),
         t.sessionPoolSize(), TokenConfig.DEFAULT_CHECKOUT_TIMEOUT, Set.of());
     return Pkcs11Library.load(t.library(), t.backend()).openToken(config);

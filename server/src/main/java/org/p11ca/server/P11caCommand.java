@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "p11ca", mixinStandardHelpOptions = true, version = "p11ca 0.1.0",
     description = "A certificate authority whose keys live in a PKCS#11 token.",
-    subcommands = {ServeCommand.class, BootstrapCommand.class, AuditVerifyCommand.class, RecoverKeyCommand.class,
+    subcommands = {ServeCommand.class, BootstrapCommand.class, AuditVerifyCommand.class, AuditRepairCommand.class,
+        RecoverKeyCommand.class,
         SharedSecretCommand.class})
 public final class P11caCommand implements Callable<Integer> {
 

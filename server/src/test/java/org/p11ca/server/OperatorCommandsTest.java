@@ -1,6 +1,8 @@
 package org.p11ca.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -147,4 +149,60 @@ class OperatorCommandsTest {
     assertEquals(1, err.toString().strip().lines().count());
   }
 
+
+  /**
+   * A power cut during a write leaves the log ending in part of a line: audit-verify says so (not "tampered"), the CA
+   * will not open on it, audit-repair sets the fragment aside and records that, and the CA opens again.
+   */
+  @Test
+  void cutShortLastLine_isNamedByAuditVerify_andAuditRepairLetsTheCaOpenAgain() throws Exception {
+    assertEquals(0, run("bootstrap", "--config", config.toString(), "--csr", csr("UID=z,O=Example").toString(),
+        "--out", dir.resolve("z.pem").toString()), err.toString());
+    Path log = dir.resolve("data/audit/audit.log");
+    byte[] whole = Files.readAllBytes(log);
+    int lines = (int) Files.readAllLines(log).size();
+    Files.write(log, java.util.Arrays.copyOf(whole, whole.length - 7));
+
+    assertEquals(1, run("audit-verify", "--config", config.toString()));
+    assertTrue(err.toString().startsWith("p11ca: audit log " + log + " ends in line " + lines + " cut short (")
+        && err.toString().contains("p11ca audit-repair"), err.toString());
+    assertEquals(1, err.toString().strip().lines().count());
+    err.getBuffer().setLength(0);
+    assertEquals(P11caCommand.CA_FAILURE, run("bootstrap", "--config", config.toString(), "--csr",
+        csr("UID=w,O=Example").toString(), "--out", dir.resolve("w.pem").toString()));
+    assertTrue(err.toString().contains("cut short") && err.toString().contains("p11ca audit-repair"),
+        err.toString());
+    assertFalse(Files.exists(dir.resolve("w.pem")));
+
+    err.getBuffer().setLength(0);
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("audit-repair", "--config", config.toString(), "--operator", "alice"), err.toString());
+    assertTrue(out.toString().startsWith("p11ca: set aside line " + lines + " of " + log), out.toString());
+    try (var aside = Files.list(log.getParent())) {
+      Path fragment = aside.filter(p -> p.getFileName().toString().startsWith("audit.log.cut-short-line-" + lines))
+          .findFirst().orElseThrow(() -> new AssertionError("no fragment file beside " + log));
+      int cutAt = whole.length - 2;
+      while (whole[cutAt - 1] != '\n') {
+        cutAt--;
+      }
+      assertArrayEquals(java.util.Arrays.copyOfRange(whole, cutAt, whole.length - 7), Files.readAllBytes(fragment));
+    }
+    assertTrue(Files.readString(log).contains("[AuditEvent=AUDIT_LOG_CUT_SHORT_LINE_SET_ASIDE][SubjectID=alice]"
+        + "[Outcome=Success][Line=" + lines + "]"));
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("audit-verify", "--config", config.toString()), err.toString());
+    assertTrue(out.toString().contains("is intact") && !out.toString().contains("warning"), out.toString());
+    assertEquals(0, run("bootstrap", "--config", config.toString(), "--csr", csr("UID=w,O=Example").toString(),
+        "--out", dir.resolve("w.pem").toString()), err.toString());
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("audit-repair", "--config", config.toString()), err.toString());
+    assertTrue(out.toString().contains("ends in a whole line; nothing to set aside"), out.toString());
+
+    Files.move(log, log.resolveSibling("audit.log.moved"));
+    err.getBuffer().setLength(0);
+    assertEquals(P11caCommand.USAGE, run("audit-repair", "--config", config.toString()));
+    assertTrue(err.toString().startsWith("p11ca: no audit log at " + log), err.toString());
+    assertFalse(Files.exists(log), "audit-repair never creates a log");
+  }
 }

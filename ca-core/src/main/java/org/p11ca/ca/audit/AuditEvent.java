@@ -369,6 +369,36 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * An operator set aside the unfinished last line a crash left in the audit log, so the chain could go on: which
+   * line, how many bytes, their SHA-256 and the file now holding them. Not a Dogtag event (Dogtag starts a new log
+   * file instead); named in its style.
+   */
+  record AuditLogCutShortLineSetAside(String subjectId, long lineNumber, long bytes, String sha256, String savedTo)
+      implements AuditEvent {
+    public AuditLogCutShortLineSetAside {
+      Objects.requireNonNull(subjectId);
+      Objects.requireNonNull(sha256);
+      Objects.requireNonNull(savedTo);
+    }
+
+    @Override
+    public String eventType() {
+      return "AUDIT_LOG_CUT_SHORT_LINE_SET_ASIDE";
+    }
+
+    @Override
+    public Outcome outcome() {
+      return Outcome.SUCCESS;
+    }
+
+    @Override
+    public List<AuditField> fields() {
+      return new EventFields().add("SubjectID", subjectId).outcome(outcome()).add("Line", Long.toString(lineNumber))
+          .add("Bytes", Long.toString(bytes)).add("SHA256", sha256).add("SavedTo", savedTo).list();
+    }
+  }
+
   // ---- proofs ----
 
   /**

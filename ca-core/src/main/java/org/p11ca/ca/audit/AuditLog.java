@@ -10,8 +10,18 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.OpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
@@ -26,7 +36,9 @@ import org.p11ca.ca.error.FailInfo;
  *
  * <p>Opening an existing log verifies it with the audit key's public key and continues its chain; a log that does
  * not verify is refused rather than extended, so a tampered or half-written file is noticed at start-up, not
- * blessed by the next checkpoint. This fails closed: the CA cannot start until an operator has looked at it.
+ * blessed by the next checkpoint. This fails closed: the CA cannot start until an operator has looked at it. A log
+ * whose last line a crash cut short is the one break an operator can clear in place
+ * ({@link #openSettingAsideCutShortLine}), keeping the fragment and auditing that it was moved.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -65,6 +77,33 @@ public final class AuditLog implements AutoCloseable {
 
   /** Opens {@code file} for appending, creating it if absent and continuing its chain if not. */
   public static AuditLog open(Path file, AuditSigner signer, CheckpointPolicy policy, Clock clock) {
+    return open(file, signer, policy, clock, Optional.empty()).log();
+  }
+
+  /** The unfinished line {@link #openSettingAsideCutShortLine} moved out of the log, and where to. */
+  public record SetAside(long lineNumber, long bytes, String sha256, Path file) {
+  }
+
+  /** A log opened by {@link #openSettingAsideCutShortLine}, and what was set aside, if anything. */
+  public record Opened(AuditLog log, Optional<SetAside> setAside) {
+  }
+
+  /**
+   * As {@link #open}, except that a log ending in a line a crash cut short ({@link VerificationResult.CutShort}) is
+   * not refused: the fragment goes to a new file beside the log (synced before the log is touched), the log is cut
+   * back to its last whole line, and the first record appended says so, by {@code operator}, under a checkpoint
+   * signed at once. Any other break is refused as {@link #open} refuses it: that is for a person to look into.
+   */
+  public static Opened openSettingAsideCutShortLine(Path file, AuditSigner signer, CheckpointPolicy policy,
+      Clock clock, String operator) {
+    return open(file, signer, policy, clock, Optional.of(operator));
+  }
+
+  /** The longest fragment taken for one record cut short; anything longer is not what a crash leaves. */
+  static final int MAX_CUT_SHORT_BYTES = 64 * 1024;
+
+  private static Opened open(Path file, AuditSigner signer, CheckpointPolicy policy, Clock clock,
+      Optional<String> settingAsideFor) {
     Objects.requireNonNull(signer);
     Objects.requireNonNull(policy);
     Objects.requireNonNull(clock);
@@ -83,14 +122,32 @@ public final class AuditLog implements AutoCloseable {
         throw new CaException(FailInfo.INTERNAL_CA_ERROR, "audit log " + file + " is in use by another process"
             + " (is the CA server running? stop it first)");
       }
+      Optional<SetAside> setAside = Optional.empty();
       if (Files.size(file) > 0) {
         resume = AuditLogVerifier.scan(file, signer.publicKey());
         if (resume.result() instanceof VerificationResult.Broken broken) {
           throw new CaException(FailInfo.INTERNAL_CA_ERROR, "audit log " + file + " does not verify at line "
               + broken.lineNumber() + " (" + broken.reason() + "); refusing to append to it");
         }
+        if (resume.result() instanceof VerificationResult.CutShort cut) {
+          if (settingAsideFor.isEmpty() || cut.cutBytes() > MAX_CUT_SHORT_BYTES) {
+            throw new CaException(FailInfo.INTERNAL_CA_ERROR, "audit log " + file + " ends in line "
+                + cut.lineNumber() + " cut short (" + cut.cutBytes() + " bytes without a line feed, as a crash"
+                + " during a write leaves); the lines before it verify. "
+                + (settingAsideFor.isEmpty() ? "Set the fragment aside with p11ca audit-repair, then start again"
+                    : "That is more than one record; refusing to set it aside"));
+          }
+          setAside = Optional.of(setAside(file, channel, cut, clock));
+        }
       }
-      return new AuditLog(file, channel, signer, policy, clock, resume);
+      AuditLog log = new AuditLog(file, channel, signer, policy, clock, resume);
+      if (setAside.isPresent()) {
+        SetAside s = setAside.get();
+        log.append(new AuditEvent.AuditLogCutShortLineSetAside(settingAsideFor.get(), s.lineNumber(), s.bytes(),
+            s.sha256(), s.file().toString()));
+        log.checkpoint();
+      }
+      return new Opened(log, setAside);
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
         try {
@@ -104,6 +161,46 @@ public final class AuditLog implements AutoCloseable {
       }
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot open audit log " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Copies the unfinished line to {@code <log>.cut-short-line-<n>-<time>} (never over an existing file), syncs it,
+   * then cuts the log back to its last whole line and syncs that: a crash in between leaves the fragment in both
+   * places, never in neither.
+   */
+  private static SetAside setAside(Path file, FileChannel log, VerificationResult.CutShort cut, Clock clock)
+      throws IOException {
+    byte[] fragment = new byte[(int) cut.cutBytes()];
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buffer = ByteBuffer.wrap(fragment);
+      while (buffer.hasRemaining()) {
+        if (in.read(buffer, cut.intactBytes() + buffer.position()) < 0) {
+          throw new IOException("the file got shorter while the cut-short line was read");
+        }
+      }
+    }
+    String stamp = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        .format(clock.instant());
+    Path aside = file.resolveSibling(file.getFileName() + ".cut-short-line-" + cut.lineNumber() + "-" + stamp);
+    Set<OpenOption> create = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try (FileChannel out = Files.getFileAttributeView(file, PosixFileAttributeView.class) == null
+        ? FileChannel.open(aside, create)
+        : FileChannel.open(aside, create, PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file)))) {
+      ByteBuffer buffer = ByteBuffer.wrap(fragment);
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
+      }
+      out.force(true);
+    }
+    log.truncate(cut.intactBytes());
+    log.force(true);
+    String sha256;
+    try {
+      sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(fragment));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    return new SetAside(cut.lineNumber(), fragment.length, sha256, aside);
   }
 
   private static boolean exclusive(FileChannel channel) throws IOException {

@@ -52,6 +52,7 @@ public final class AuditLogVerifier {
     long records = 0;
     long checkpoints = 0;
     long unsigned = 0;
+    long lineStart = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(log))) {
       while (true) {
         long lineNumber = expectedSeq;
@@ -61,13 +62,12 @@ public final class AuditLogVerifier {
           bytes.write(b);
         }
         if (b == -1) {
-          if (bytes.size() > 0) {
-            return broken(lineNumber, "incomplete last line (no line feed): a write was cut short or the file was"
-                + " truncated", expectedSeq, head, unsigned);
-          }
-          return new Scan(new VerificationResult.Intact(records, checkpoints, unsigned), expectedSeq - 1, head,
-              unsigned);
+          VerificationResult.Intact sofar = new VerificationResult.Intact(records, checkpoints, unsigned);
+          VerificationResult end = bytes.size() == 0 ? sofar
+              : new VerificationResult.CutShort(lineNumber, sofar, lineStart, bytes.size());
+          return new Scan(end, expectedSeq - 1, head, unsigned);
         }
+        lineStart += bytes.size() + 1;
         Optional<String> text = utf8(bytes.toByteArray());
         Optional<AuditLine> parsed = text.flatMap(AuditLine::parse);
         if (parsed.isEmpty()) {

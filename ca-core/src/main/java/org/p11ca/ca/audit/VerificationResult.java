@@ -21,6 +21,16 @@ public sealed interface VerificationResult {
     }
   }
 
+  /**
+   * The file ends in an unfinished line, with no line feed after it: what a crash or power cut during a write
+   * leaves. The lines before {@code lineNumber} verify as {@code before} says; the last {@code cutBytes} bytes,
+   * from byte {@code intactBytes} on, are all that reached the disk of one record. Not a sign of tampering by itself
+   * (whoever can write the file can as well cut it at a line feed), but the log cannot go on after it:
+   * {@link AuditLog#openSettingAsideCutShortLine} moves the fragment to a file of its own, audited.
+   */
+  record CutShort(long lineNumber, Intact before, long intactBytes, long cutBytes) implements VerificationResult {
+  }
+
   /** The first line (1-based) that does not verify, and why. Lines after it are not trusted. */
   record Broken(long lineNumber, String reason) implements VerificationResult {
   }

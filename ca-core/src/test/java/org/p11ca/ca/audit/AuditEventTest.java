@@ -61,6 +61,14 @@ class AuditEventTest {
   }
 
   @Test
+  void cutShortLineSetAside_namesWhoWhichLineAndWhereTheBytesWent() {
+    assertEquals("[AuditEvent=AUDIT_LOG_CUT_SHORT_LINE_SET_ASIDE][SubjectID=operator:root][Outcome=Success][Line=815]"
+        + "[Bytes=97][SHA256=ab12][SavedTo=/var/lib/p11ca/audit/audit.log.cut-short-line-815-20261207T183000Z]",
+        AuditLine.eventText(new AuditEvent.AuditLogCutShortLineSetAside("operator:root", 815, 97, "ab12",
+            "/var/lib/p11ca/audit/audit.log.cut-short-line-815-20261207T183000Z")));
+  }
+
+  @Test
   void reason_isRequiredExactlyOnFailure() {
     assertThrows(IllegalArgumentException.class,
         () -> new AuditEvent.ProofOfPossession("CN=x", Outcome.FAILURE, Optional.empty()));
@@ -83,7 +91,7 @@ class AuditEventTest {
   @Test
   void noEventType_hasAFieldThatCouldHoldASecret() {
     Class<?>[] events = AuditEvent.class.getPermittedSubclasses();
-    assertEquals(26, events.length, "every event record is a permitted subclass");
+    assertEquals(27, events.length, "every event record is a permitted subclass");
     for (Class<?> event : events) {
       assertTrue(event.isRecord(), event + " is a record");
       for (RecordComponent c : event.getRecordComponents()) {

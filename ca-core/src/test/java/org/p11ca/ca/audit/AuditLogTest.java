@@ -1,5 +1,6 @@
 package org.p11ca.ca.audit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -294,6 +295,11 @@ class AuditLogTest {
       }
       VerificationResult result = verify();
       long expected = line;
+      if (at == original.length - 1) {
+        // The last line feed gone: the file now ends in an unfinished line, as a crash would leave it.
+        assertEquals(expected, assertInstanceOf(VerificationResult.CutShort.class, result).lineNumber());
+        continue;
+      }
       VerificationResult.Broken broken = assertInstanceOf(VerificationResult.Broken.class, result,
           () -> "byte " + at + " changed, in line " + expected);
       assertEquals(expected, broken.lineNumber(), () -> "byte " + at + ": " + broken.reason());
@@ -370,12 +376,107 @@ class AuditLogTest {
     assertEquals(Optional.of("2 records after the last signed checkpoint"), intact.warning());
   }
 
-  @Test
-  void lastLineCutShort_isBroken() throws IOException {
+  /** The log of {@link #writeTwelveEvents} with its last 10 bytes gone, as a crash during the final write leaves. */
+  private byte[] cutTheLastTenBytes() throws IOException {
     writeTwelveEvents();
-    String content = Files.readString(log, StandardCharsets.UTF_8);
-    Files.writeString(log, content.substring(0, content.length() - 10), StandardCharsets.UTF_8);
-    assertBrokenAt(15, "incomplete last line", verify());
+    byte[] whole = Files.readAllBytes(log);
+    byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 10);
+    Files.write(log, cut);
+    return cut;
+  }
+
+  @Test
+  void lastLineCutShort_isCutShort_afterTheLinesThatVerify() throws IOException {
+    byte[] cut = cutTheLastTenBytes();
+    int lastLineFeed = lastIndexOf(cut, (byte) '\n');
+    // Lines 1-14 verify (12 records, checkpoints 6 and 12, records 13 and 14 after it); line 15 is unfinished.
+    assertEquals(new VerificationResult.CutShort(15, new VerificationResult.Intact(12, 2, 2), lastLineFeed + 1,
+        cut.length - lastLineFeed - 1), verify());
+  }
+
+  @Test
+  void openingALogCutShort_isRefused_namingTheRepair_andChangesNothing() throws IOException {
+    byte[] cut = cutTheLastTenBytes();
+    CaException e = assertThrows(CaException.class, () -> AuditLog.open(log, signer, EVERY_FIVE, clock));
+    assertTrue(e.detail().contains("ends in line 15 cut short") && e.detail().contains("p11ca audit-repair"),
+        e.detail());
+    assertArrayEquals(cut, Files.readAllBytes(log));
+  }
+
+  @Test
+  void settingAsideACutShortLine_keepsTheFragment_andTheLogGoesOnAudited() throws IOException,
+      GeneralSecurityException {
+    byte[] cut = cutTheLastTenBytes();
+    int intact = lastIndexOf(cut, (byte) '\n') + 1;
+    byte[] fragment = java.util.Arrays.copyOfRange(cut, intact, cut.length);
+    AuditLog.Opened opened = AuditLog.openSettingAsideCutShortLine(log, signer, EVERY_FIVE, clock, "operator:root");
+    try (AuditLog audit = opened.log()) {
+      AuditLog.SetAside aside = opened.setAside().orElseThrow();
+      assertEquals(15, aside.lineNumber());
+      assertEquals(fragment.length, aside.bytes());
+      assertArrayEquals(fragment, Files.readAllBytes(aside.file()), "the fragment, byte for byte");
+      assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(fragment)), aside.sha256());
+      assertEquals(log.resolveSibling("ca-audit.log.cut-short-line-15-20260115T100003Z"), aside.file());
+      // The event, then a checkpoint signed at once: lines 15 and 16.
+      assertEquals(16, audit.lastSequenceNumber());
+      audit.append(event(13));
+    }
+    List<String> lines = lines();
+    assertEquals(new String(cut, 0, intact, StandardCharsets.UTF_8),
+        String.join("\n", lines.subList(0, 14)) + "\n", "the lines before the cut are untouched");
+    assertTrue(lines.get(14).contains("[AuditEvent=AUDIT_LOG_CUT_SHORT_LINE_SET_ASIDE][SubjectID=operator:root]"
+        + "[Outcome=Success][Line=15][Bytes=" + fragment.length + "]"), lines.get(14));
+    assertTrue(lines.get(15).contains("[AuditEvent=AUDIT_LOG_CHECKPOINT]"), lines.get(15));
+    assertEquals(new VerificationResult.Intact(14, 4, 0), verify());
+  }
+
+  @Test
+  void settingAside_onAnIntactLog_doesNothing() {
+    writeTwelveEvents();
+    AuditLog.Opened opened = AuditLog.openSettingAsideCutShortLine(log, signer, EVERY_FIVE, clock, "operator:root");
+    try (AuditLog audit = opened.log()) {
+      assertEquals(Optional.empty(), opened.setAside());
+      assertEquals(15, audit.lastSequenceNumber());
+    }
+    assertEquals(new VerificationResult.Intact(12, 3, 0), verify());
+  }
+
+  @Test
+  void settingAside_refusesAnyOtherBreak_andChangesNothing() throws IOException {
+    writeTwelveEvents();
+    List<String> lines = lines();
+    lines.set(7, lines.get(7).replace("Signer Christina Fu", "Signer Christina Fo"));
+    rewrite(lines);
+    byte[] edited = Files.readAllBytes(log);
+    Files.write(log, "partial record".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
+    byte[] before = Files.readAllBytes(log);
+    assertBrokenAt(8, "edited", verify());
+    CaException e = assertThrows(CaException.class,
+        () -> AuditLog.openSettingAsideCutShortLine(log, signer, EVERY_FIVE, clock, "operator:root"));
+    assertTrue(e.detail().contains("does not verify at line 8"), e.detail());
+    assertArrayEquals(before, Files.readAllBytes(log));
+    assertTrue(edited.length < before.length);
+  }
+
+  @Test
+  void settingAside_refusesATailLongerThanARecord() throws IOException {
+    writeTwelveEvents();
+    Files.write(log, new byte[AuditLog.MAX_CUT_SHORT_BYTES + 1], java.nio.file.StandardOpenOption.APPEND);
+    byte[] before = Files.readAllBytes(log);
+    CaException e = assertThrows(CaException.class,
+        () -> AuditLog.openSettingAsideCutShortLine(log, signer, EVERY_FIVE, clock, "operator:root"));
+    assertTrue(e.detail().contains("more than one record"), e.detail());
+    assertArrayEquals(before, Files.readAllBytes(log));
+  }
+
+  private static int lastIndexOf(byte[] bytes, byte b) {
+    for (int i = bytes.length - 1; i >= 0; i--) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Test
