@@ -55,6 +55,11 @@ public final class AuditLog implements AutoCloseable {
    */
   private final ReentrantLock lock = new ReentrantLock();
 
+  /** The highest sequence number known to be on disk; only grows. */
+  private final java.util.concurrent.atomic.AtomicLong syncedThrough = new java.util.concurrent.atomic.AtomicLong();
+  /** Held by the one thread whose fsync the others then share. */
+  private final ReentrantLock syncing = new ReentrantLock();
+
   private long lastSeq;
   private byte[] head;
   private long sinceCheckpoint;
@@ -247,6 +252,41 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns once every record appended so far is on disk. Callers that ask at once share one fsync: the first
+   * syncs through whatever has been appended by then, and those that waited for it find their records covered.
+   * Between checkpoints the log is otherwise only written, not synced, so this is what lets a caller answer
+   * someone only after the records of what it answers would survive a power cut.
+   *
+   * @throws CaException INTERNAL_CA_ERROR when the file cannot be synced
+   */
+  public void syncAppended() {
+    long wanted = lastSequenceNumber();
+    if (syncedThrough.get() >= wanted) {
+      return;
+    }
+    syncing.lock();
+    try {
+      if (syncedThrough.get() >= wanted) {
+        return;
+      }
+      // Read before the fsync: everything written up to this number is covered by it, later lines perhaps not.
+      long through = lastSequenceNumber();
+      channel.force(false);
+      syncedThrough.accumulateAndGet(through, Math::max);
+    } catch (IOException e) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "syncing audit log " + file + " failed: " + e.getMessage(),
+          e);
+    } finally {
+      syncing.unlock();
+    }
+  }
+
+  /** The number of the last line known to be on disk (synced by {@link #syncAppended} or a checkpoint). */
+  public long durableThrough() {
+    return syncedThrough.get();
+  }
+
   /** The number of the last line written (checkpoints included). */
   public long lastSequenceNumber() {
     lock.lock();
@@ -307,6 +347,7 @@ public final class AuditLog implements AutoCloseable {
       }
       if (sync) {
         channel.force(false);
+        syncedThrough.accumulateAndGet(line.seq(), Math::max);
       }
     } catch (IOException e) {
       // The file may now end in part of a line; appending more would chain onto garbage.

@@ -201,6 +201,13 @@ public final class KeyRecovery {
       }
       audit.append(new AuditEvent.SecurityDataExportKey(subjectId, Outcome.SUCCESS, recoveryId, serial,
           Optional.empty()));
+      // The key leaves only once the record that it left would survive a power cut.
+      try {
+        audit.syncAppended();
+      } catch (CaException e) {
+        Arrays.fill(pkcs12, (byte) 0);
+        throw e;
+      }
       return pkcs12;
     } catch (CaException e) {
       audit.append(new AuditEvent.SecurityDataExportKey(subjectId, Outcome.FAILURE, recoveryId, serial,

@@ -132,7 +132,11 @@ public final class CmcService implements CmcAuthority {
   @Override
   public CmcReply handle(CmcSubmission submission) {
     try {
-      return submission.endpoint().simple() ? simple(submission) : full(submission);
+      CmcReply reply = submission.endpoint().simple() ? simple(submission) : full(submission);
+      // What the reply reports is in the database, durably, before it is sent; so are its audit records, or a power
+      // cut could leave a certificate answered and stored but not audited. Requests ending together share the fsync.
+      audit.syncAppended();
+      return reply;
     } catch (CaException e) {
       // Only the CA's own failures get here (database, audit log, token): the request was fine, the CA was not.
       LOG.log(Level.ERROR, "cannot answer a CMC request on " + submission.endpoint().path() + ": " + e.detail(), e);

@@ -376,6 +376,49 @@ class AuditLogTest {
     assertEquals(Optional.of("2 records after the last signed checkpoint"), intact.warning());
   }
 
+  @Test
+  void syncAppended_makesEveryRecordSoFarDurable_andCheckpointsCountAsSyncs() {
+    try (AuditLog audit = AuditLog.open(log, signer, EVERY_FIVE, clock)) {
+      audit.append(event(1));
+      audit.append(event(2));
+      assertEquals(0, audit.durableThrough(), "written, not synced");
+      audit.syncAppended();
+      assertEquals(2, audit.durableThrough());
+      audit.syncAppended();
+      assertEquals(2, audit.durableThrough());
+      for (int i = 3; i <= 5; i++) {
+        audit.append(event(i));
+      }
+      assertEquals(6, audit.lastSequenceNumber(), "the fifth record brings a checkpoint");
+      assertEquals(6, audit.durableThrough(), "a checkpoint is synced");
+    }
+  }
+
+  @Test
+  void syncAppended_fromManyThreadsAtOnce_coversEachCallersRecords() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try (AuditLog audit = AuditLog.open(log, signer, new CheckpointPolicy(1000, Duration.ofHours(1), false), clock)) {
+      List<Future<?>> calls = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        calls.add(pool.submit(() -> {
+          for (int i = 0; i < 50; i++) {
+            audit.append(event(i));
+            long mine = audit.lastSequenceNumber();
+            audit.syncAppended();
+            assertTrue(audit.durableThrough() >= mine, "synced through " + audit.durableThrough() + " < " + mine);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> call : calls) {
+        call.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(new VerificationResult.Intact(400, 1, 0), verify());
+  }
+
   /** The log of {@link #writeTwelveEvents} with its last 10 bytes gone, as a crash during the final write leaves. */
   private byte[] cutTheLastTenBytes() throws IOException {
     writeTwelveEvents();

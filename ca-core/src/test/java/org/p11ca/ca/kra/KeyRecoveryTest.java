@@ -252,7 +252,10 @@ class KeyRecoveryTest {
     assertEquals(FailInfo.BAD_REQUEST, weak.failInfo());
     assertTrue(weak.detail().contains("at least 8"), weak.detail());
 
+    audit.checkpoint(); // no checkpoint (which syncs) falls on the release's own record
     byte[] p12 = kra.release(id, alice, PASSWORD.toCharArray(), chain());
+    assertEquals(audit.lastSequenceNumber(), audit.durableThrough(),
+        "the key leaves only once SECURITY_DATA_EXPORT_KEY is on disk");
     assertNoSessionObjects();
 
     CaException again = assertThrows(CaException.class, () -> kra.release(id, alice, PASSWORD.toCharArray(), chain()));

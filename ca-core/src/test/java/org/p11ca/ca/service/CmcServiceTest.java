@@ -116,6 +116,19 @@ class CmcServiceTest {
   }
 
   @Test
+  void answer_comesOnlyOnceItsAuditRecordsAreOnDisk() throws Exception {
+    // Signs what is pending, so that no checkpoint (which syncs) falls among this request's records.
+    ca.audit.checkpoint();
+    long before = ca.audit.lastSequenceNumber();
+    CmcResponse response = submit(CmcEndpoint.USER_SIGNED_FULL, userSigned(Subscriber.rsa(2048).crmf(BOB), bobKey,
+        bobCert), Optional.of(bobCert));
+    assertEquals(CmcStatus.SUCCESS, response.statusOf(1).orElseThrow().status());
+    long after = ca.audit.lastSequenceNumber();
+    assertEquals(before + 5, after, "five records, CMC_USER_SIGNED_REQUEST_SIG_VERIFY_SUCCESS to CERT_REQUEST_PROCESSED");
+    assertEquals(after, ca.audit.durableThrough(), "synced before the answer");
+  }
+
+  @Test
   void userSignedCrmfGetsTheSignersSubjectAndTheSeedsAuditSequence() throws Exception {
     int from = ca.auditLines();
     Subscriber newKey = Subscriber.rsa(2048);
