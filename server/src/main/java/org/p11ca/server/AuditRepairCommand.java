@@ -45,7 +45,7 @@ final class AuditRepairCommand implements Callable<Integer> {
   public Integer call() {
     ServerConfig settings = ServerConfigLoader.load(config);
     if (!Files.isRegularFile(settings.audit().file())) {
-      throw new IllegalArgumentException("no audit log at " + settings.audit().file());
+      throw new UsageException("no audit log at " + settings.audit().file());
     }
     String who = operator.orElse("operator:" + System.getProperty("user.name"));
     PrintWriter out = spec.commandLine().getOut();

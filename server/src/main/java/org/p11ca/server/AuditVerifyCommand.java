@@ -61,13 +61,13 @@ final class AuditVerifyCommand implements Callable<Integer> {
       keyFile = publicKey != null ? publicKey : log.resolveSibling(CaCore.AUDIT_PUBLIC_KEY_FILE);
     } else {
       if (publicKey == null) {
-        throw new IllegalArgumentException("--log needs --public-key");
+        throw new UsageException("--log needs --public-key");
       }
       log = source.log;
       keyFile = publicKey;
     }
     if (!Files.isRegularFile(log)) {
-      throw new IllegalArgumentException("no audit log at " + log);
+      throw new UsageException("no audit log at " + log);
     }
     VerificationResult result = AuditLogVerifier.verify(log, readPublicKey(keyFile));
     PrintWriter out = spec.commandLine().getOut();
@@ -96,14 +96,14 @@ final class AuditVerifyCommand implements Callable<Integer> {
 
   private static PublicKey readPublicKey(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no public key at " + file);
+      throw new UsageException("no public key at " + file);
     }
     try (Reader r = Files.newBufferedReader(file); PEMParser pem = new PEMParser(r)) {
       Object o = pem.readObject();
       SubjectPublicKeyInfo spki = o instanceof SubjectPublicKeyInfo s ? s
           : o instanceof X509CertificateHolder c ? c.getSubjectPublicKeyInfo() : null;
       if (spki == null) {
-        throw new IllegalArgumentException(file + " holds no PEM PUBLIC KEY or CERTIFICATE");
+        throw new UsageException(file + " holds no PEM PUBLIC KEY or CERTIFICATE");
       }
       // The converter, not BouncyCastleProvider.getPublicKey: that one answers null until a provider instance has
       // registered its key converters, which nothing does in this short-lived process.

@@ -68,11 +68,11 @@ final class BootstrapCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (roles != null && agent.isEmpty()) {
-      throw new IllegalArgumentException("--role needs --agent");
+      throw new UsageException("--role needs --agent");
     }
     PKCS10CertificationRequest request = readCsr(csr);
     if (Files.exists(out)) {
-      throw new IllegalArgumentException(out + " exists; refusing to overwrite it");
+      throw new UsageException(out + " exists; refusing to overwrite it");
     }
     String who = operator.orElse("operator:" + System.getProperty("user.name"));
     try (CaCore core = CaCore.open(ServerConfigLoader.load(config), Clock.systemUTC())) {
@@ -99,16 +99,16 @@ final class BootstrapCommand implements Callable<Integer> {
           if (pem.readObject() instanceof PKCS10CertificationRequest csr) {
             return csr;
           }
-          throw new IllegalArgumentException(file + " holds no PEM CERTIFICATE REQUEST");
+          throw new UsageException(file + " holds no PEM CERTIFICATE REQUEST");
         }
       }
       return new PKCS10CertificationRequest(bytes);
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
+      if (e instanceof UsageException iae && iae.getMessage() != null
           && iae.getMessage().startsWith(file.toString())) {
         throw iae;
       }
-      throw new IllegalArgumentException(file + " is not a PKCS#10 certification request: " + e.getMessage());
+      throw new UsageException(file + " is not a PKCS#10 certification request: " + e.getMessage());
     }
   }
 

@@ -19,7 +19,7 @@ final class OwnerOnlyFile {
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     } catch (FileAlreadyExistsException e) {
-      throw new IllegalArgumentException(file + " exists; refusing to overwrite it");
+      throw new UsageException(file + " exists; refusing to overwrite it");
     }
   }
 }

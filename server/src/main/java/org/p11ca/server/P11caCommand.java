@@ -53,18 +53,23 @@ public final class P11caCommand implements Callable<Integer> {
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler((ex, a) -> report(cli, ex.getMessage(), USAGE));
-    cli.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
-      LOG.log(System.Logger.Level.DEBUG, "p11ca failed", ex);
-      if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
-        return report(cli, ex.getMessage(), USAGE);
-      }
-      if (ex instanceof HsmException || ex instanceof CaException || ex instanceof IllegalStateException) {
-        return report(cli, ex.getMessage(), CA_FAILURE);
-      }
-      LOG.log(System.Logger.Level.ERROR, "p11ca failed unexpectedly", ex);
-      return report(cli, "unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage(), UNEXPECTED);
-    });
+    cli.setExecutionExceptionHandler((ex, commandLine, parsed) -> failure(cli, ex));
     return cli.execute(args);
+  }
+
+  /** One line on stderr for a command that failed, and the exit code that says which kind of failure it was. */
+  static int failure(CommandLine cli, Exception ex) {
+    LOG.log(System.Logger.Level.DEBUG, "p11ca failed", ex);
+    if (ex instanceof ConfigException || ex instanceof UsageException) {
+      return report(cli, ex.getMessage(), USAGE);
+    }
+    // Any other IllegalArgumentException is a library meeting an input nobody checked first, or a broken
+    // invariant of ours: reported as unexpected below, not blamed on the command line.
+    if (ex instanceof HsmException || ex instanceof CaException || ex instanceof IllegalStateException) {
+      return report(cli, ex.getMessage(), CA_FAILURE);
+    }
+    LOG.log(System.Logger.Level.ERROR, "p11ca failed unexpectedly", ex);
+    return report(cli, "unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage(), UNEXPECTED);
   }
 
   private static int report(CommandLine cli, String message, int exitCode) {

@@ -176,7 +176,7 @@ final class RecoverKeyCommand implements Callable<Integer> {
         try {
           KeyRecovery.requireUsablePassword(secret);
         } catch (CaException weak) {
-          throw new IllegalArgumentException(weak.detail());
+          throw new UsageException(weak.detail());
         }
         // The file is made before the release, which can happen only once: a path that cannot be written must not
         // use the recovery up.
@@ -208,7 +208,7 @@ final class RecoverKeyCommand implements Callable<Integer> {
         return source.read();
       } catch (HsmException e) {
         // PinSource speaks of PINs; here it is a PKCS#12 password. Its messages name the place, never the value.
-        throw new IllegalArgumentException("cannot read the PKCS#12 password: "
+        throw new UsageException("cannot read the PKCS#12 password: "
             + e.getMessage().replace("PIN", "password"));
       }
     }
@@ -267,7 +267,7 @@ final class RecoverKeyCommand implements Callable<Integer> {
     String digits = text.strip();
     digits = digits.regionMatches(true, 0, "0x", 0, 2) ? digits.substring(2) : digits;
     if (!digits.matches("[0-9a-fA-F]{1,40}")) {
-      throw new IllegalArgumentException("--serial must be a certificate serial number in hex, not '" + text + "'");
+      throw new UsageException("--serial must be a certificate serial number in hex, not '" + text + "'");
     }
     return new BigInteger(digits, 16);
   }
@@ -279,7 +279,7 @@ final class RecoverKeyCommand implements Callable<Integer> {
       if (new String(bytes, java.nio.charset.StandardCharsets.US_ASCII).contains("-----BEGIN")) {
         try (Reader r = Files.newBufferedReader(file); PEMParser pem = new PEMParser(r)) {
           if (!(pem.readObject() instanceof X509CertificateHolder h)) {
-            throw new IllegalArgumentException(file + " holds no PEM CERTIFICATE");
+            throw new UsageException(file + " holds no PEM CERTIFICATE");
           }
           holder = h;
         }
@@ -288,11 +288,11 @@ final class RecoverKeyCommand implements Callable<Integer> {
       }
       return new JcaX509CertificateConverter().getCertificate(holder);
     } catch (IOException | CertificateException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
+      if (e instanceof UsageException iae && iae.getMessage() != null
           && iae.getMessage().startsWith(file.toString())) {
         throw iae;
       }
-      throw new IllegalArgumentException(file + " is not an X.509 certificate: " + e.getMessage());
+      throw new UsageException(file + " is not an X.509 certificate: " + e.getMessage());
     }
   }
 

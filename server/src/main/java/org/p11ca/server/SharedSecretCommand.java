@@ -135,7 +135,7 @@ final class SharedSecretCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       Optional<Duration> life = Optional.ofNullable(lifetime).map(l -> ServerConfigLoader.parseDuration(l)
-          .orElseThrow(() -> new IllegalArgumentException("--lifetime must be a duration such as 7d, 12h or PT30M,"
+          .orElseThrow(() -> new UsageException("--lifetime must be a duration such as 7d, 12h or PT30M,"
               + " not '" + l + "'")));
       OptionalInt maxUses = uses == null ? OptionalInt.of(1)
           : uses.reusable ? OptionalInt.empty() : OptionalInt.of(uses.maxUses);
@@ -188,7 +188,7 @@ final class SharedSecretCommand implements Callable<Integer> {
       try {
         return new X500Name(text);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--subject '" + text + "' is not a distinguished name (RFC 4514)");
+        throw new UsageException("--subject '" + text + "' is not a distinguished name (RFC 4514)");
       }
     }
 
@@ -198,7 +198,7 @@ final class SharedSecretCommand implements Callable<Integer> {
         return source.read();
       } catch (HsmException e) {
         // PinSource speaks of PINs; its messages name the place, never the value.
-        throw new IllegalArgumentException("cannot read the shared secret: "
+        throw new UsageException("cannot read the shared secret: "
             + e.getMessage().replace("PIN", "shared secret"));
       }
     }
@@ -229,7 +229,7 @@ final class SharedSecretCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       boolean revoked = common.run(admin -> admin.revoke(identification, common.operator()));
       if (!revoked) {
-        throw new IllegalArgumentException("identification '" + identification + "' has no active shared secret");
+        throw new UsageException("identification '" + identification + "' has no active shared secret");
       }
       spec.commandLine().getOut().println("p11ca: shared secret of identification '" + identification
           + "' revoked");

@@ -49,6 +49,16 @@ class P11caCommandTest {
   }
 
   @Test
+  void libraryIllegalArgument_isUnexpected_whileOurUsageException_isUsage() {
+    picocli.CommandLine cli = new picocli.CommandLine(new P11caCommand()).setErr(new PrintWriter(err, true));
+    assertEquals(P11caCommand.UNEXPECTED, P11caCommand.failure(cli, new IllegalArgumentException("bad tag 0x31")));
+    assertOneErrorLine("unexpected IllegalArgumentException: bad tag 0x31");
+    err.getBuffer().setLength(0);
+    assertEquals(P11caCommand.USAGE, P11caCommand.failure(cli, new UsageException("--role needs --agent")));
+    assertOneErrorLine("p11ca: --role needs --agent");
+  }
+
+  @Test
   void help_listsServe() {
     assertEquals(0, run("--help"));
     assertTrue(out.toString().contains("serve"), out.toString());

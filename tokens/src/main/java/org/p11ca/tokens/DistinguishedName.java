@@ -17,10 +17,10 @@ final class DistinguishedName {
     try {
       principal = new X500Principal(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a distinguished name: '" + text + "' (use e.g. CN=Example CA,O=Example)");
+      throw new UsageException("not a distinguished name: '" + text + "' (use e.g. CN=Example CA,O=Example)");
     }
     if (principal.getEncoded().length <= 2) {
-      throw new IllegalArgumentException("the subject must not be empty");
+      throw new UsageException("the subject must not be empty");
     }
     return X500Name.getInstance(principal.getEncoded());
   }

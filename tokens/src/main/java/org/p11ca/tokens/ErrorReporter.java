@@ -34,9 +34,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     if (ex instanceof HsmException) {
       return report(commandLine, ex.getMessage(), TOKEN_FAILURE);
     }
-    if (ex instanceof ParameterException || ex instanceof IllegalArgumentException) {
+    if (ex instanceof ParameterException || ex instanceof UsageException) {
       return usage(commandLine, ex.getMessage());
     }
+    // Any other IllegalArgumentException comes from a library meeting an input we did not check first, or from a
+    // broken invariant of ours: not a mistake on the command line, so it is not reported as one.
     return report(commandLine, "unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage(), UNEXPECTED);
   }
 

@@ -56,7 +56,7 @@ enum GeneratedKeyType {
   static GeneratedKeyType parse(String text) {
     String wanted = text.trim().toLowerCase(Locale.ROOT);
     return Arrays.stream(values()).filter(t -> t.cliName.equals(wanted)).findFirst().orElseThrow(
-        () -> new IllegalArgumentException("unknown key type '" + text + "': use one of " + names()));
+        () -> new UsageException("unknown key type '" + text + "': use one of " + names()));
   }
 
   @Override

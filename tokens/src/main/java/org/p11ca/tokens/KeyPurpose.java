@@ -64,14 +64,14 @@ enum KeyPurpose {
         case KRA_STORAGE, POP_PROTECTION, SHARED_SECRET_PROTECTION -> "an AES key (aes128, aes256)";
         case CA, AUDIT, TLS, SIGN -> "a signing key pair (rsa2048, rsa3072, rsa4096, ec-p256, ec-p384)";
       };
-      throw new IllegalArgumentException("a " + cliName + " key must be " + allowed + ", not " + type);
+      throw new UsageException("a " + cliName + " key must be " + allowed + ", not " + type);
     }
   }
 
   static KeyPurpose parse(String text) {
     String wanted = text.trim().toLowerCase(Locale.ROOT);
     return Arrays.stream(values()).filter(p -> p.cliName.equals(wanted)).findFirst().orElseThrow(
-        () -> new IllegalArgumentException("unknown purpose '" + text + "': use one of "
+        () -> new UsageException("unknown purpose '" + text + "': use one of "
             + Arrays.stream(values()).map(KeyPurpose::cliName).collect(Collectors.joining(", "))));
   }
 

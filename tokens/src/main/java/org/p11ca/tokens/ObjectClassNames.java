@@ -24,7 +24,7 @@ final class ObjectClassNames {
       case "public-key" -> ObjectClass.PUBLIC_KEY;
       case "secret-key" -> ObjectClass.SECRET_KEY;
       case "certificate" -> ObjectClass.CERTIFICATE;
-      default -> throw new IllegalArgumentException("unknown object class '" + text
+      default -> throw new UsageException("unknown object class '" + text
           + "': use private-key, public-key, secret-key or certificate");
     };
   }

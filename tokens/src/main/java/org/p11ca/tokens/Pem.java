@@ -37,7 +37,7 @@ final class Pem {
     try {
       Files.writeString(file.get(), pem);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot write " + file.get() + ": " + e.getClass().getSimpleName()
+      throw new UsageException("cannot write " + file.get() + ": " + e.getClass().getSimpleName()
           + (e.getMessage() != null ? " " + e.getMessage() : ""));
     }
   }
@@ -48,13 +48,13 @@ final class Pem {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getClass().getSimpleName());
+      throw new UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
     }
     try {
       return (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(bytes));
     } catch (CertificateException e) {
-      throw new IllegalArgumentException(file + " is not an X.509 certificate in PEM or DER");
+      throw new UsageException(file + " is not an X.509 certificate in PEM or DER");
     }
   }
 }

@@ -54,7 +54,7 @@ final class SelfSignedCaCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (days < 1) {
-      throw new IllegalArgumentException("--days must be at least 1, not " + days);
+      throw new UsageException("--days must be at least 1, not " + days);
     }
     String label = certLabel != null ? certLabel : keyLabel;
     try (Token token = tokenOptions.open()) {

@@ -18,7 +18,7 @@ record SigningKey(String label, KeyHandle key, SignatureAlgorithm algorithm) {
     KeyHandle key = token.requireKey(ObjectClass.PRIVATE_KEY, KeySelector.label(label));
     SignatureAlgorithm algorithm = requested.orElseGet(() -> SignatureAlgorithm.defaultFor(key));
     if (algorithm.keyType() != key.keyType()) {
-      throw new IllegalArgumentException("signature algorithm " + algorithm.jcaName() + " does not fit "
+      throw new UsageException("signature algorithm " + algorithm.jcaName() + " does not fit "
           + ObjectClassNames.of(key.keyType()) + " key '" + label + "'");
     }
     return new SigningKey(label, key, algorithm);

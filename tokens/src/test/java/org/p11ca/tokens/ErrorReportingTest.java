@@ -157,6 +157,19 @@ class ErrorReportingTest {
   }
 
   @Test
+  void libraryIllegalArgument_isUnexpected_whileOurUsageException_isUsage() {
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = TokenTool.commandLine().setErr(new PrintWriter(err));
+    int library = new ErrorReporter().handleExecutionException(new IllegalArgumentException("bad tag 0x31"),
+        commandLine, null);
+    Cli.assertOneLineFailure(new Cli.Result(library, "", err.toString()), 3,
+        "p11ca-token: unexpected IllegalArgumentException: bad tag 0x31");
+    err.getBuffer().setLength(0);
+    int usage = new ErrorReporter().handleExecutionException(new UsageException("give --key"), commandLine, null);
+    Cli.assertOneLineFailure(new Cli.Result(usage, "", err.toString()), 2, "p11ca-token: give --key; try");
+  }
+
+  @Test
   void multiLineMessage_isJoinedIntoOneLine() {
     assertEquals("first second", ErrorReporter.oneLine("first\n  second\n"));
   }
