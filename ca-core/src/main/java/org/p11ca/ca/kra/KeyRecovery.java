@@ -110,6 +110,8 @@ public final class KeyRecovery {
         requester.name(), policy.requiredApprovals(), clock.instant().plus(policy.lifetime())));
     audit.append(new AuditEvent.SecurityDataRecoveryRequest(subjectId, Outcome.SUCCESS,
         Optional.of(created.recoveryId()), serial, Optional.empty()));
+    // Every step of a recovery is answered only once its record would survive a power cut, as CMC answers are.
+    audit.syncAppended();
     return created.recoveryId();
   }
 
@@ -136,6 +138,7 @@ public final class KeyRecovery {
           audit.append(new AuditEvent.SecurityDataRecoveryStateChange(subjectId, Outcome.SUCCESS, recoveryId,
               "approved (" + count + " of " + required + ")", Optional.empty()));
         }
+        audit.syncAppended();
         return new RecoveryApprovals(recoveryId, count, required);
       }
       if (result instanceof RecoveryApprovalResult.AlreadyApproved) {
@@ -235,6 +238,7 @@ public final class KeyRecovery {
       }
       audit.append(new AuditEvent.SecurityDataRecoveryStateChange(subjectId, Outcome.SUCCESS, recoveryId,
           "cancel", Optional.empty()));
+      audit.syncAppended();
     } catch (CaException e) {
       audit.append(new AuditEvent.SecurityDataRecoveryStateChange(subjectId, Outcome.FAILURE, recoveryId,
           "cancel", Optional.of(e.detail())));

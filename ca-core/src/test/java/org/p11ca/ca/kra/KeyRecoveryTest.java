@@ -193,7 +193,9 @@ class KeyRecoveryTest {
     int from = auditLines();
     long id = kra.request(carol.getSerialNumber(), alice);
     kra.approve(id, alice);
+    audit.checkpoint(); // no checkpoint (which syncs) falls on the cancel's record
     kra.cancel(id, bob);
+    assertEquals(audit.lastSequenceNumber(), audit.durableThrough(), "the cancel is answered once audited on disk");
     CaException release = assertThrows(CaException.class, () -> kra.release(id, alice, PASSWORD.toCharArray(),
         chain()));
     assertEquals(FailInfo.BAD_REQUEST, release.failInfo());
@@ -226,7 +228,9 @@ class KeyRecoveryTest {
       throws Exception {
     KeyRecovery kra = recovery(2);
     int from = auditLines();
+    audit.checkpoint(); // no checkpoint (which syncs) falls on the records checked for durability below
     long id = kra.request(carol.getSerialNumber(), alice);
+    assertEquals(audit.lastSequenceNumber(), audit.durableThrough(), "the request is answered once audited on disk");
 
     CaException none = assertThrows(CaException.class, () -> kra.release(id, alice, PASSWORD.toCharArray(), chain()));
     assertEquals(FailInfo.BAD_REQUEST, none.failInfo());
@@ -242,6 +246,7 @@ class KeyRecoveryTest {
     assertTrue(twice.detail().contains("already approved"), twice.detail());
 
     RecoveryApprovals two = kra.approve(id, bob);
+    assertEquals(audit.lastSequenceNumber(), audit.durableThrough(), "the approval is answered once audited on disk");
     assertTrue(two.complete());
     assertEquals(2, two.approvals());
 
