@@ -148,9 +148,20 @@ class CrashRecoveryTest {
           assertArrayEquals(cert.getValue(), row.certificate().orElseThrow(), "stored bytes of " + cert.getKey());
         }
         // Cut off between reservation and answer: revocable, because the row holds what the token may have signed.
-        for (CertificateRecord reserved : store.listByStatus(CertificateStatus.RESERVED)) {
+        List<CertificateRecord> unfinished = store.listByStatus(CertificateStatus.RESERVED);
+        for (CertificateRecord reserved : unfinished) {
           assertTrue(reserved.tbsCertificate().isPresent(), "a RESERVED row keeps its TBSCertificate");
           assertFalse(received.containsKey(reserved.serial()), "answered yet only reserved: " + reserved.serial());
+        }
+        // The operator hears of them at start, with what to do; and of nothing when there are none.
+        List<String> warnings = ca.serverOutput().stream()
+            .filter(l -> l.contains("reserved for signing but never stored as issued")).toList();
+        if (unfinished.isEmpty()) {
+          assertEquals(List.of(), warnings);
+        } else {
+          String count = unfinished.size() + (unfinished.size() == 1 ? " serial was" : " serials were");
+          assertTrue(warnings.stream().anyMatch(l -> l.contains("WARNING") && l.contains(count)
+              && l.contains("0x" + unfinished.get(0).serial().toString(16))), unfinished.size() + " " + warnings);
         }
       }
 

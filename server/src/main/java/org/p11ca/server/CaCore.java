@@ -14,6 +14,8 @@ import java.util.Set;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.p11ca.ca.audit.AuditLog;
+import org.p11ca.ca.repository.CertificateStatus;
+import org.p11ca.ca.service.UnfinishedIssuances;
 import org.p11ca.ca.audit.AuditSigner;
 import org.p11ca.ca.crl.CrlGenerator;
 import org.p11ca.ca.crl.CrlPublisher;
@@ -134,6 +136,8 @@ final class CaCore implements AutoCloseable {
         List.of(holder(caCertificate)));
     JdbcAgentStore agents = new JdbcAgentStore(database, clock);
     JdbcCertificateStore certificates = new JdbcCertificateStore(database, clock);
+    UnfinishedIssuances.warning(certificates.listByStatus(CertificateStatus.RESERVED))
+        .ifPresent(w -> LOG.log(System.Logger.Level.WARNING, w));
     Optional<KeyHandle> transportKey = KraTransportCertificate.key(token, config.keys().kraTransport());
     Optional<KeyHandle> storageKey = token.findKey(ObjectClass.SECRET_KEY, KeySelector.label(config.keys().kraStorage()));
     Optional<KeyArchival> archival = transportKey.isPresent() && storageKey.isPresent()
