@@ -142,6 +142,9 @@ public final class CrlPublisher implements CrlSource, RevocationListener, AutoCl
       }
       audit.append(new AuditEvent.FullCrlGeneration(AuditEvent.SYSTEM_SUBJECT, Outcome.SUCCESS,
           Optional.of(crl.number()), Optional.empty()));
+      // The CRL is stored and about to be served: its record goes to disk first, as a CMC answer's does, so a power
+      // cut cannot leave a published CRL that the audit log never mentions. CRLs are rare; the fsync is cheap here.
+      audit.syncAppended();
       current = crl;
       scheduleRefresh(crl);
       return crl;

@@ -104,6 +104,7 @@ class CrlPublisherTest {
       assertTrue(ca.eventsSince(auditBefore).contains("FULL_CRL_GENERATION"), ca.eventsSince(auditBefore).toString());
       assertTrue(ca.auditText().contains("[AuditEvent=FULL_CRL_GENERATION][SubjectID=$System$][Outcome=Success]"
           + "[CRLnum=" + first + "]"), "audit names the CRL number");
+      assertEquals(ca.audit.lastSequenceNumber(), ca.audit.durableThrough(), "the CRL is served once audited on disk");
     }
     try (CrlPublisher p = publisher(crls, CRL_TIME.plusSeconds(5), Duration.ofSeconds(2))) {
       p.start();
