@@ -6,12 +6,15 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.p11ca.ca.audit.AuditLogFiles;
 import org.p11ca.ca.audit.AuditLogVerifier;
 import org.p11ca.ca.audit.VerificationResult;
 import org.p11ca.server.config.ServerConfig;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code p11ca audit-verify}: checks an audit log's hash chain and signed checkpoints with the audit key's public
- * half, and names the first line that does not verify. Needs no PIN: the server writes the public key beside the
+ * half, and names the first line that does not verify. With {@code --config} the files the log was rotated into
+ * are checked too, oldest first, each linked to the one before (a line per file). Needs no PIN: the server writes the public key beside the
  * log ({@value CaCore#AUDIT_PUBLIC_KEY_FILE}). Exit 0 when intact, 1 when broken or cut short by a crash (then
  * {@code p11ca audit-repair} can clear it).
  */
@@ -66,32 +70,52 @@ final class AuditVerifyCommand implements Callable<Integer> {
       log = source.log;
       keyFile = publicKey;
     }
-    if (!Files.isRegularFile(log)) {
+    if (!Files.isRegularFile(log) && (source.config == null || AuditLogFiles.rotated(log).isEmpty())) {
       throw new UsageException("no audit log at " + log);
     }
-    VerificationResult result = AuditLogVerifier.verify(log, readPublicKey(keyFile));
-    PrintWriter out = spec.commandLine().getOut();
-    if (result instanceof VerificationResult.Intact intact) {
-      out.println("p11ca: audit log " + log + " is intact: " + intact.records() + " records, "
-          + intact.checkpoints() + " signed checkpoints" + intact.warning().map(w -> " (warning: " + w + ")")
-              .orElse(""));
-      out.flush();
-      return 0;
+    PublicKey key = readPublicKey(keyFile);
+    List<AuditLogVerifier.FileCheck> files;
+    Optional<String> gap = Optional.empty();
+    if (source.config != null) {
+      // The log and every file rotated away from it, as one chain.
+      AuditLogVerifier.TrailCheck trail = AuditLogVerifier.verifyTrail(log, key);
+      files = trail.files();
+      gap = trail.gap();
+    } else {
+      files = List.of(AuditLogVerifier.check(log, key));
     }
+    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (result instanceof VerificationResult.CutShort cut) {
-      err.println("p11ca: audit log " + log + " ends in line " + cut.lineNumber() + " cut short (" + cut.cutBytes()
-          + " bytes without a line feed, as a crash during a write leaves); the " + (cut.lineNumber() - 1)
-          + " lines before it verify (" + cut.before().records() + " records, " + cut.before().checkpoints()
-          + " signed checkpoints); p11ca audit-repair sets the fragment aside");
+    for (AuditLogVerifier.FileCheck file : files) {
+      if (!(file.result() instanceof VerificationResult.Intact intact)) {
+        err.println(failure(file.file(), file.result()));
+        err.flush();
+        return 1;
+      }
+      out.println("p11ca: audit log " + file.file() + " is intact: " + intact.records() + " records, "
+          + intact.checkpoints() + " signed checkpoints"
+          + (file.lastSeq() > 0 ? ", records " + file.firstSeq() + "-" + file.lastSeq() : "")
+          + file.continues().map(c -> ", continuing " + c).orElse("")
+          + intact.warning().map(w -> " (warning: " + w + ")").orElse(""));
+    }
+    out.flush();
+    if (gap.isPresent()) {
+      err.println("p11ca: the audit log's files do not form one chain: " + gap.get());
       err.flush();
       return 1;
     }
+    return 0;
+  }
+
+  private static String failure(Path log, VerificationResult result) {
+    if (result instanceof VerificationResult.CutShort cut) {
+      return "p11ca: audit log " + log + " ends in line " + cut.lineNumber() + " cut short (" + cut.cutBytes()
+          + " bytes without a line feed, as a crash during a write leaves); the " + (cut.lineNumber() - 1)
+          + " lines before it verify (" + cut.before().records() + " records, " + cut.before().checkpoints()
+          + " signed checkpoints); p11ca audit-repair sets the fragment aside";
+    }
     VerificationResult.Broken broken = (VerificationResult.Broken) result;
-    err.println("p11ca: audit log " + log + " does not verify at line " + broken.lineNumber() + ": "
-        + broken.reason());
-    err.flush();
-    return 1;
+    return "p11ca: audit log " + log + " does not verify at line " + broken.lineNumber() + ": " + broken.reason();
   }
 
   private static PublicKey readPublicKey(Path file) throws IOException {

@@ -151,6 +151,40 @@ class OperatorCommandsTest {
 
 
   /**
+   * A log rotated into several files: audit-verify --config checks them all as one chain, a line per file, and says
+   * when one in the middle is missing.
+   */
+  @Test
+  void auditVerify_checksTheRotatedFilesAsOneChain_andNamesAMissingOne() throws Exception {
+    Files.writeString(config, Files.readString(config) + "audit:\n  checkpointEveryRecords: 2\n"
+        + "  rotateAfterBytes: 1\n");
+    for (String uid : List.of("r1", "r2", "r3")) {
+      assertEquals(0, run("bootstrap", "--config", config.toString(), "--csr",
+          csr("UID=" + uid + ",O=Example").toString(), "--out", dir.resolve(uid + ".pem").toString()), err.toString());
+    }
+    Path log = dir.resolve("data/audit/audit.log");
+    List<Path> rotated = org.p11ca.ca.audit.AuditLogFiles.rotated(log);
+    assertTrue(rotated.size() >= 3, rotated.toString());
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("audit-verify", "--config", config.toString()), err.toString());
+    List<String> lines = out.toString().strip().lines().toList();
+    assertEquals(rotated.size() + 1, lines.size(), out.toString());
+    assertTrue(lines.stream().allMatch(l -> l.contains(" is intact: ")), out.toString());
+    assertTrue(lines.get(lines.size() - 1).startsWith("p11ca: audit log " + log + " is intact")
+        && lines.get(lines.size() - 1).contains(", continuing " + rotated.get(rotated.size() - 1).getFileName()),
+        out.toString());
+
+    Files.delete(rotated.get(1));
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    assertEquals(1, run("audit-verify", "--config", config.toString()));
+    assertTrue(err.toString().startsWith("p11ca: the audit log's files do not form one chain: ")
+        && err.toString().contains("the records between are missing"), err.toString());
+    assertEquals(1, err.toString().strip().lines().count());
+  }
+
+  /**
    * A power cut during a write leaves the log ending in part of a line: audit-verify says so (not "tampered"), the CA
    * will not open on it, audit-repair sets the fragment aside and records that, and the CA opens again.
    */

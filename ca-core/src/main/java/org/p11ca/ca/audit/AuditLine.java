@@ -25,12 +25,19 @@ import java.util.Optional;
  * is the audit key's signature over {@link #checkpointSignedBytes}: the checkpoint's seq and time and the chain head
  * before it, so it vouches for every line above it. The checkpoint line is itself chained like any other.
  *
+ * <p>A log rotated away continues in a new file whose first line is a continuation,
+ * {@code [AuditEvent=AUDIT_LOG_CONTINUED][Outcome=Success][PreviousFile=name][SignAlg=..][KeyID=..][Sig=base64]}: its
+ * seq and prev carry on from the last line of the previous file, and Sig, over {@link #continuationSignedBytes}, is
+ * the audit key's word that the chain stood there, so the new file can be checked on its own. Only a first line may
+ * be one; any other first line must be seq 1 with 64 zeros as prev.
+ *
  * <p>Parsing takes seq, time and prev from the first three "|" and hash after the last one, so values may hold "|";
  * escaping keeps a value from closing its field early or breaking the line.
  */
 record AuditLine(long seq, Instant time, byte[] prev, String text, byte[] hash) {
 
   static final String CHECKPOINT_EVENT = "AUDIT_LOG_CHECKPOINT";
+  static final String CONTINUATION_EVENT = "AUDIT_LOG_CONTINUED";
   static final byte[] GENESIS = new byte[32];
   private static final HexFormat HEX = HexFormat.of();
 
@@ -54,6 +61,15 @@ record AuditLine(long seq, Instant time, byte[] prev, String text, byte[] hash) 
   /** What a checkpoint's signature covers; a fixed prefix so the audit key's signature means nothing elsewhere. */
   static byte[] checkpointSignedBytes(long seq, Instant time, byte[] head) {
     return ("p11ca-audit-checkpoint-v1|" + seq + "|" + time + "|" + HEX.formatHex(head))
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What a continuation's signature covers: a prefix of its own, so that no checkpoint (a line found in the middle
+   * of a file) can be passed off as the start of one cut from the front, and the previous file's name.
+   */
+  static byte[] continuationSignedBytes(long seq, Instant time, byte[] head, String previousFile) {
+    return ("p11ca-audit-continuation-v1|" + seq + "|" + time + "|" + HEX.formatHex(head) + "|" + previousFile)
         .getBytes(StandardCharsets.UTF_8);
   }
 
@@ -97,6 +113,19 @@ record AuditLine(long seq, Instant time, byte[] prev, String text, byte[] hash) 
         new AuditField("SignAlg", signatureAlgorithm), new AuditField("KeyID", keyId),
         new AuditField("Sig", signatureBase64)));
     return sb.toString();
+  }
+
+  static String continuationText(String previousFile, String signatureAlgorithm, String keyId,
+      String signatureBase64) {
+    StringBuilder sb = new StringBuilder("[AuditEvent=").append(CONTINUATION_EVENT).append(']');
+    appendFields(sb, List.of(new AuditField("Outcome", Outcome.SUCCESS.text()),
+        new AuditField("PreviousFile", previousFile), new AuditField("SignAlg", signatureAlgorithm),
+        new AuditField("KeyID", keyId), new AuditField("Sig", signatureBase64)));
+    return sb.toString();
+  }
+
+  boolean isContinuation() {
+    return text.startsWith("[AuditEvent=" + CONTINUATION_EVENT + "]");
   }
 
   boolean isCheckpoint() {

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,11 +41,18 @@ import org.p11ca.ca.error.FailInfo;
  * blessed by the next checkpoint. This fails closed: the CA cannot start until an operator has looked at it. A log
  * whose last line a crash cut short is the one break an operator can clear in place
  * ({@link #openSettingAsideCutShortLine}), keeping the fragment and auditing that it was moved.
+ *
+ * <p>Once the file reaches the policy's size, the next checkpoint moves it aside ({@link AuditLogFiles}) and the log
+ * goes on in a new file under the same name, first line a signed continuation of the chain ({@link AuditLine}), so
+ * opening the log verifies only the current file.
  */
 public final class AuditLog implements AutoCloseable {
 
+  private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+
   private final Path file;
-  private final FileChannel channel;
+  /** The file being appended to; replaced by a new one when the log rotates (with {@code lock} and {@code syncing}). */
+  private FileChannel channel;
   private final AuditSigner signer;
   private final CheckpointPolicy policy;
   private final Clock clock;
@@ -61,7 +70,10 @@ public final class AuditLog implements AutoCloseable {
   private final ReentrantLock syncing = new ReentrantLock();
 
   private long lastSeq;
+  /** {@code lastSeq} for readers that must not take {@code lock} ({@link #syncAppended} holds {@code syncing}). */
+  private volatile long lastSeqPublished;
   private byte[] head;
+  private long fileBytes;
   private long sinceCheckpoint;
   private Instant lastCheckpointAt;
   private boolean writeFailed;
@@ -75,6 +87,7 @@ public final class AuditLog implements AutoCloseable {
     this.policy = policy;
     this.clock = clock;
     this.lastSeq = resumeFrom.lastSeq();
+    this.lastSeqPublished = lastSeq;
     this.head = resumeFrom.head();
     this.sinceCheckpoint = resumeFrom.unsignedTail();
     this.lastCheckpointAt = clock.instant();
@@ -112,8 +125,7 @@ public final class AuditLog implements AutoCloseable {
     Objects.requireNonNull(signer);
     Objects.requireNonNull(policy);
     Objects.requireNonNull(clock);
-    AuditLogVerifier.Scan resume = new AuditLogVerifier.Scan(new VerificationResult.Intact(0, 0, 0), 0,
-        AuditLine.GENESIS, 0);
+    AuditLogVerifier.Scan resume = AuditLogVerifier.Scan.empty();
     FileChannel channel = null;
     try {
       if (file.toAbsolutePath().getParent() != null) {
@@ -145,7 +157,27 @@ public final class AuditLog implements AutoCloseable {
           setAside = Optional.of(setAside(file, channel, cut, clock));
         }
       }
+      Optional<Path> continuing = Optional.empty();
+      if (resume.lastSeq() == 0) {
+        List<Path> rotated = AuditLogFiles.rotated(file);
+        if (!rotated.isEmpty()) {
+          continuing = Optional.of(rotated.get(rotated.size() - 1));
+          resume = resumeFromRotated(continuing.get(), signer);
+        }
+      }
       AuditLog log = new AuditLog(file, channel, signer, policy, clock, resume);
+      log.fileBytes = channel.size();
+      if (continuing.isPresent()) {
+        // A rotation cut off between moving the full file away and starting the new one, or a log file removed.
+        LOG.log(System.Logger.Level.WARNING, "audit log " + file + " holds no records; continuing the chain of "
+            + continuing.get().getFileName() + " (record " + resume.lastSeq() + ")");
+        log.lock.lock();
+        try {
+          log.writeContinuation(continuing.get().getFileName().toString());
+        } finally {
+          log.lock.unlock();
+        }
+      }
       if (setAside.isPresent()) {
         SetAside s = setAside.get();
         log.append(new AuditEvent.AuditLogCutShortLineSetAside(settingAsideFor.get(), s.lineNumber(), s.bytes(),
@@ -208,6 +240,19 @@ public final class AuditLog implements AutoCloseable {
     return new SetAside(cut.lineNumber(), fragment.length, sha256, aside);
   }
 
+  private static AuditLogVerifier.Scan resumeFromRotated(Path rotated, AuditSigner signer) {
+    AuditLogVerifier.Scan scan = AuditLogVerifier.scan(rotated, signer.publicKey());
+    String problem = scan.result() instanceof VerificationResult.Broken broken
+        ? "does not verify at line " + broken.lineNumber() + " (" + broken.reason() + ")"
+        : scan.result() instanceof VerificationResult.CutShort cut
+            ? "ends in line " + cut.lineNumber() + " cut short" : "";
+    if (!problem.isEmpty()) {
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the log's name holds no records and the newest file it was"
+          + " rotated into, " + rotated + ", " + problem + "; refusing to continue its chain");
+    }
+    return scan;
+  }
+
   private static boolean exclusive(FileChannel channel) throws IOException {
     try {
       return channel.tryLock() != null;
@@ -232,7 +277,7 @@ public final class AuditLog implements AutoCloseable {
       sinceCheckpoint++;
       if (sinceCheckpoint >= policy.everyRecords()
           || Duration.between(lastCheckpointAt, now).compareTo(policy.maxInterval()) >= 0) {
-        writeCheckpoint();
+        writeCheckpoint(true);
       }
     } finally {
       lock.unlock();
@@ -245,7 +290,7 @@ public final class AuditLog implements AutoCloseable {
     try {
       ensureWritable();
       if (sinceCheckpoint > 0) {
-        writeCheckpoint();
+        writeCheckpoint(true);
       }
     } finally {
       lock.unlock();
@@ -289,12 +334,7 @@ public final class AuditLog implements AutoCloseable {
 
   /** The number of the last line written (checkpoints included). */
   public long lastSequenceNumber() {
-    lock.lock();
-    try {
-      return lastSeq;
-    } finally {
-      lock.unlock();
-    }
+    return lastSeqPublished;
   }
 
   /** Signs a final checkpoint over any records not yet covered, syncs and closes the file. */
@@ -307,7 +347,7 @@ public final class AuditLog implements AutoCloseable {
       }
       try {
         if (!writeFailed && sinceCheckpoint > 0) {
-          writeCheckpoint();
+          writeCheckpoint(false);
         }
       } finally {
         closed = true;
@@ -322,21 +362,82 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private void writeCheckpoint() {
+  private void writeCheckpoint(boolean mayRotate) {
     long seq = lastSeq + 1;
     Instant now = clock.instant();
+    writeSignedLine("checkpoint", seq, now, AuditLine.checkpointSignedBytes(seq, now, head),
+        sig -> AuditLine.checkpointText(signer.algorithm().name(), signer.keyId(), sig));
+    if (mayRotate && policy.rotateAfterBytes() > 0 && fileBytes >= policy.rotateAfterBytes()) {
+      rotate();
+    }
+  }
+
+  /** The first line of a file that continues {@code previousFile}: signed, so the file can be checked on its own. */
+  private void writeContinuation(String previousFile) {
+    long seq = lastSeq + 1;
+    Instant now = clock.instant();
+    writeSignedLine("continuation", seq, now, AuditLine.continuationSignedBytes(seq, now, head, previousFile),
+        sig -> AuditLine.continuationText(previousFile, signer.algorithm().name(), signer.keyId(), sig));
+  }
+
+  /** Signs {@code signed} with the audit key and writes, synced, the line {@code text} makes around the signature. */
+  private void writeSignedLine(String what, long seq, Instant now, byte[] signed,
+      java.util.function.Function<String, String> text) {
     byte[] signature;
     try {
-      signature = signer.sign(AuditLine.checkpointSignedBytes(seq, now, head));
+      signature = signer.sign(signed);
     } catch (RuntimeException e) {
-      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "signing audit checkpoint " + seq + " with key "
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "signing audit " + what + " " + seq + " with key "
           + signer.keyId() + " failed: " + e.getMessage(), e);
     }
-    String text = AuditLine.checkpointText(signer.algorithm().name(), signer.keyId(),
-        Base64.getEncoder().encodeToString(signature));
-    write(AuditLine.next(seq, now, head, text), true);
+    write(AuditLine.next(seq, now, head, text.apply(Base64.getEncoder().encodeToString(signature))), true);
     sinceCheckpoint = 0;
     lastCheckpointAt = now;
+  }
+
+  /**
+   * Moves the full file, which ends in the checkpoint just synced, to {@link AuditLogFiles#nextRotatedName} and goes
+   * on in a new file under the log's name whose first line continues the chain. A crash in between leaves the log's
+   * name free or holding part of that line; the next open continues from the rotated file either way.
+   */
+  private void rotate() {
+    syncing.lock();
+    try {
+      Path rotated = AuditLogFiles.nextRotatedName(file, clock.instant());
+      Files.move(file, rotated, StandardCopyOption.ATOMIC_MOVE);
+      FileChannel next = Files.getFileAttributeView(rotated, PosixFileAttributeView.class) == null
+          ? FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+          : FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+              StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(rotated)));
+      if (!exclusive(next)) {
+        next.close();
+        throw new IOException("the new file was locked by another process as soon as it was made");
+      }
+      FileChannel full = channel;
+      channel = next;
+      fileBytes = 0;
+      writeContinuation(rotated.getFileName().toString());
+      syncDirectory(file);
+      full.close();
+    } catch (IOException | CaException e) {
+      // The log's name may now be free, or hold a new file without its continuation: nothing may be appended.
+      writeFailed = true;
+      String reason = e instanceof CaException ca ? ca.detail() : e.getMessage();
+      throw new CaException(FailInfo.INTERNAL_CA_ERROR, "rotating audit log " + file + " failed: " + reason, e);
+    } finally {
+      syncing.unlock();
+    }
+  }
+
+  /** Makes a rename and a new file in the log's directory durable (on Linux, fsync of the directory). */
+  private static void syncDirectory(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open a directory; the files themselves are synced, and the next open recovers.
+      LOG.log(System.Logger.Level.DEBUG, "cannot sync directory " + dir + ": " + e.getMessage());
+    }
   }
 
   private void write(AuditLine line, boolean sync) {
@@ -355,7 +456,9 @@ public final class AuditLog implements AutoCloseable {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "writing audit log " + file + " failed: " + e.getMessage(), e);
     }
     lastSeq = line.seq();
+    lastSeqPublished = lastSeq;
     head = line.hash();
+    fileBytes += bytes.capacity();
   }
 
   private void ensureWritable() {

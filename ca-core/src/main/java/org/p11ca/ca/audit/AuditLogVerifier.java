@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.p11ca.ca.error.CaException;
@@ -38,24 +40,101 @@ public final class AuditLogVerifier {
   private AuditLogVerifier() {
   }
 
+  /**
+   * Checks one file of the log. Line numbers in the result count the file's lines from 1; in a file that continues
+   * a rotated one they differ from the records' sequence numbers.
+   */
   public static VerificationResult verify(Path log, PublicKey auditKey) {
     return scan(log, auditKey).result();
   }
 
-  /** Where the chain stands after the last good line; what {@link AuditLog} resumes from. */
-  record Scan(VerificationResult result, long lastSeq, byte[] head, long unsignedTail) {
+  /**
+   * One file of the log as checked: its result, the sequence numbers of its first and last lines (0 for an empty
+   * file), and the file it says it continues (a rotated log's name, when its first line is a continuation).
+   */
+  public record FileCheck(Path file, VerificationResult result, long firstSeq, long lastSeq,
+      Optional<String> continues) {
+  }
+
+  /** Checks one file of the log, and says where in the chain it stands. */
+  public static FileCheck check(Path file, PublicKey auditKey) {
+    Scan scan = scan(file, auditKey);
+    return new FileCheck(file, scan.result(), scan.firstSeq(), scan.lastSeq(), scan.continues());
+  }
+
+  /**
+   * A log with the files rotated away from it, oldest first: each checked, and each linked to the one before.
+   *
+   * @param gap where the chain between two files is broken (a file missing, or out of place), if it is
+   */
+  public record TrailCheck(List<FileCheck> files, Optional<String> gap) {
+    /** Every file intact and every one continuing the one before it. */
+    public boolean intact() {
+      return gap.isEmpty() && files.stream().allMatch(f -> f.result() instanceof VerificationResult.Intact);
+    }
+  }
+
+  /**
+   * Checks {@code log} and the files rotated away from it ({@link AuditLogFiles#rotated}), oldest first, stopping
+   * at the first file that does not verify or does not continue the chain where the file before it ended. The
+   * oldest file present may continue one no longer there (an operator archives old files); that is not a gap.
+   */
+  public static TrailCheck verifyTrail(Path log, PublicKey auditKey) {
+    List<Path> files = new ArrayList<>(AuditLogFiles.rotated(log));
+    if (Files.exists(log)) {
+      files.add(log);
+    }
+    List<FileCheck> checked = new ArrayList<>();
+    Scan before = null;
+    for (Path file : files) {
+      Scan scan = scan(file, auditKey);
+      checked.add(new FileCheck(file, scan.result(), scan.firstSeq(), scan.lastSeq(), scan.continues()));
+      if (!(scan.result() instanceof VerificationResult.Intact)) {
+        return new TrailCheck(checked, Optional.empty());
+      }
+      if (before != null && scan.lastSeq() > 0
+          && (scan.firstSeq() != before.lastSeq() + 1 || !Arrays.equals(scan.startHead(), before.head()))) {
+        Path previous = checked.get(checked.size() - 2).file();
+        return new TrailCheck(checked, Optional.of(file.getFileName() + " starts at record " + scan.firstSeq()
+            + " but " + previous.getFileName() + " ends at record " + before.lastSeq()
+            + (scan.firstSeq() > before.lastSeq() + 1 ? ": the records between are missing (a rotated file deleted?)"
+                : ": they do not link (a file replaced or out of place)")));
+      }
+      if (scan.lastSeq() > 0) {
+        before = scan;
+      }
+    }
+    return new TrailCheck(checked, Optional.empty());
+  }
+
+  /**
+   * Where the chain stands after the last good line, what {@link AuditLog} resumes from; and where it started in
+   * this file ({@code firstSeq} 0 and the genesis head for an empty file).
+   */
+  record Scan(VerificationResult result, long lastSeq, byte[] head, long unsignedTail, long firstSeq,
+      byte[] startHead, Optional<String> continues) {
+
+    /** The chain before any line: a new log's start. */
+    static Scan empty() {
+      return new Scan(new VerificationResult.Intact(0, 0, 0), 0, AuditLine.GENESIS, 0, 0, AuditLine.GENESIS,
+          Optional.empty());
+    }
   }
 
   static Scan scan(Path log, PublicKey auditKey) {
     long expectedSeq = 1;
     byte[] head = AuditLine.GENESIS;
+    long firstSeq = 0;
+    byte[] startHead = AuditLine.GENESIS;
+    Optional<String> continues = Optional.empty();
     long records = 0;
     long checkpoints = 0;
     long unsigned = 0;
     long lineStart = 0;
+    long lineNumber = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(log))) {
       while (true) {
-        long lineNumber = expectedSeq;
+        lineNumber++;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         int b;
         while ((b = in.read()) != -1 && b != '\n') {
@@ -65,32 +144,45 @@ public final class AuditLogVerifier {
           VerificationResult.Intact sofar = new VerificationResult.Intact(records, checkpoints, unsigned);
           VerificationResult end = bytes.size() == 0 ? sofar
               : new VerificationResult.CutShort(lineNumber, sofar, lineStart, bytes.size());
-          return new Scan(end, expectedSeq - 1, head, unsigned);
+          return new Scan(end, expectedSeq - 1, head, unsigned, firstSeq, startHead, continues);
         }
         lineStart += bytes.size() + 1;
         Optional<String> text = utf8(bytes.toByteArray());
         Optional<AuditLine> parsed = text.flatMap(AuditLine::parse);
+        Optional<String> bad = Optional.empty();
         if (parsed.isEmpty()) {
-          return broken(lineNumber, "not an audit record line", expectedSeq, head, unsigned);
+          bad = Optional.of("not an audit record line");
+        } else if (parsed.get().isContinuation()) {
+          AuditLine line = parsed.get();
+          if (lineNumber != 1) {
+            bad = Optional.of("a continuation record, which only a file's first line may be");
+          } else {
+            // The signature vouches for where the chain stood, so the file can be checked without its predecessor.
+            bad = checkSignature(line, auditKey, AuditLine.continuationSignedBytes(line.seq(), line.time(),
+                line.prev(), line.field("PreviousFile").orElse("")), "continuation");
+            expectedSeq = line.seq();
+            head = line.prev();
+            continues = line.field("PreviousFile");
+          }
+        }
+        if (bad.isEmpty()) {
+          bad = checkLink(parsed.get(), expectedSeq, head);
+        }
+        if (bad.isEmpty() && parsed.get().isCheckpoint()) {
+          AuditLine line = parsed.get();
+          bad = checkSignature(line, auditKey, AuditLine.checkpointSignedBytes(line.seq(), line.time(), line.prev()),
+              "checkpoint");
+        }
+        if (bad.isPresent()) {
+          return new Scan(new VerificationResult.Broken(lineNumber, bad.get()), expectedSeq - 1, head, unsigned,
+              firstSeq, startHead, continues);
         }
         AuditLine line = parsed.get();
-        if (line.seq() != expectedSeq) {
-          return broken(lineNumber, "sequence number " + line.seq() + " where " + expectedSeq
-              + " was expected: a line was deleted, inserted or moved", expectedSeq, head, unsigned);
+        if (lineNumber == 1) {
+          firstSeq = line.seq();
+          startHead = line.prev();
         }
-        if (!Arrays.equals(line.prev(), head)) {
-          return broken(lineNumber, "link to the previous record does not match the chain: a line before it was"
-              + " changed or removed", expectedSeq, head, unsigned);
-        }
-        if (!Arrays.equals(line.hash(), AuditLine.chainHash(head, line.seq(), line.time(), line.text()))) {
-          return broken(lineNumber, "record hash does not match its content: the line was edited", expectedSeq,
-              head, unsigned);
-        }
-        if (line.isCheckpoint()) {
-          Optional<String> bad = checkSignature(line, auditKey);
-          if (bad.isPresent()) {
-            return broken(lineNumber, bad.get(), expectedSeq, head, unsigned);
-          }
+        if (line.isCheckpoint() || line.isContinuation()) {
           checkpoints++;
           unsigned = 0;
         } else {
@@ -105,27 +197,38 @@ public final class AuditLogVerifier {
     }
   }
 
-  private static Scan broken(long lineNumber, String reason, long expectedSeq, byte[] head, long unsigned) {
-    return new Scan(new VerificationResult.Broken(lineNumber, reason), expectedSeq - 1, head, unsigned);
+  private static Optional<String> checkLink(AuditLine line, long expectedSeq, byte[] head) {
+    if (line.seq() != expectedSeq) {
+      return Optional.of("sequence number " + line.seq() + " where " + expectedSeq
+          + " was expected: a line was deleted, inserted or moved");
+    }
+    if (!Arrays.equals(line.prev(), head)) {
+      return Optional.of("link to the previous record does not match the chain: a line before it was changed or"
+          + " removed");
+    }
+    if (!Arrays.equals(line.hash(), AuditLine.chainHash(head, line.seq(), line.time(), line.text()))) {
+      return Optional.of("record hash does not match its content: the line was edited");
+    }
+    return Optional.empty();
   }
 
-  private static Optional<String> checkSignature(AuditLine line, PublicKey auditKey) {
+  private static Optional<String> checkSignature(AuditLine line, PublicKey auditKey, byte[] signed, String what) {
     Optional<String> alg = line.field("SignAlg");
     Optional<String> sig = line.field("Sig");
     if (alg.isEmpty() || sig.isEmpty()) {
-      return Optional.of("checkpoint without SignAlg or Sig");
+      return Optional.of(what + " without SignAlg or Sig");
     }
     try {
       SignatureAlgorithm algorithm = SignatureAlgorithm.parse(alg.get());
       Signature verifier = Signature.getInstance(algorithm.jcaName(), BC);
       verifier.initVerify(auditKey);
-      verifier.update(AuditLine.checkpointSignedBytes(line.seq(), line.time(), line.prev()));
+      verifier.update(signed);
       if (verifier.verify(Base64.getDecoder().decode(sig.get()))) {
         return Optional.empty();
       }
-      return Optional.of("checkpoint signature does not verify with the audit key");
+      return Optional.of(what + " signature does not verify with the audit key");
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return Optional.of("checkpoint signature does not verify with the audit key: " + e.getMessage());
+      return Optional.of(what + " signature does not verify with the audit key: " + e.getMessage());
     }
   }
 

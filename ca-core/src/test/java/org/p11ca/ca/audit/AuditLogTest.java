@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -29,68 +26,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.p11ca.ca.error.CaException;
-import org.p11ca.hsm.Backend;
-import org.p11ca.hsm.EcCurve;
-import org.p11ca.hsm.KeyAttributes;
-import org.p11ca.hsm.KeyHandle;
-import org.p11ca.hsm.KeyPairSpec;
-import org.p11ca.hsm.KeyUsage;
-import org.p11ca.hsm.ObjectId;
-import org.p11ca.hsm.Token;
-import org.p11ca.hsm.pkcs11.Pkcs11Library;
-import org.p11ca.hsm.testing.SoftHsm;
 
 /** The audit log against a real SoftHSM2 token holding the audit key. */
-class AuditLogTest {
+class AuditLogTest extends AuditLogFixture {
 
   /** Lines of a log of 12 events under {@link #EVERY_FIVE}: checkpoints at lines 6, 12 and (close) 15. */
   private static final CheckpointPolicy EVERY_FIVE = new CheckpointPolicy(5, Duration.ofHours(1), false);
   private static final Pattern LINE = Pattern.compile(
       "\\d+\\|\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\|[0-9a-f]{64}\\|\\[AuditEvent=[A-Z_]+\\].*\\|[0-9a-f]{64}");
-
-  private static Token token;
-  private static AuditSigner signer;
-  private static PublicKey auditPublicKey;
-
-  @TempDir
-  Path dir;
-
-  private Path log;
-  private MutableClock clock;
-
-  @BeforeAll
-  static void auditKeyOnToken() {
-    SoftHsm.TestToken t = SoftHsm.createToken("audit");
-    token = Pkcs11Library.open(t.config(Backend.IAIK));
-    KeyHandle key = token.generateKeyPair(new KeyPairSpec.Ec(EcCurve.P256),
-        KeyAttributes.persistent("audit", ObjectId.parseHex("a1"), KeyUsage.SIGN));
-    signer = AuditSigner.of(token, key);
-    auditPublicKey = token.publicKey(key);
-  }
-
-  @AfterAll
-  static void closeToken() {
-    if (token != null) {
-      token.close();
-    }
-  }
-
-  @BeforeEach
-  void setUp() {
-    log = dir.resolve("audit").resolve("ca-audit.log");
-    clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
-  }
-
-  private static AuditEvent event(int i) {
-    return new AuditEvent.CertRequestProcessed("Signer Christina Fu", Outcome.SUCCESS, 80 + i,
-        Optional.of(BigInteger.valueOf(40 + i)), Optional.empty());
-  }
 
   /** Twelve events and a close: 15 lines, checkpoints at 6, 12 and 15. */
   private void writeTwelveEvents() {

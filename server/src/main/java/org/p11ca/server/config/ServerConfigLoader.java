@@ -57,6 +57,7 @@ import org.p11ca.hsm.TokenConfig;
  *   checkpointEveryRecords: 1000
  *   checkpointInterval: 5m
  *   syncEveryRecord: false
+ *   rotateAfterBytes: 104857600            # a new file at the first checkpoint past this size; 0 = never
  * clientAuth:                              # none | optional | required per endpoint; default optional
  *   profileSubmitUserSignedCMCFull: optional
  *   profileSubmitCMCSimple: required
@@ -342,12 +343,13 @@ public final class ServerConfigLoader {
       return new AuditSettings(dataDir.resolve(AuditSettings.DEFAULT_FILE), defaults);
     }
     YamlSection s = section.get().allowOnly("file", "checkpointEveryRecords", "checkpointInterval",
-        "syncEveryRecord");
+        "syncEveryRecord", "rotateAfterBytes");
     Path file = s.path("file").orElse(dataDir.resolve(AuditSettings.DEFAULT_FILE));
     int every = (int) s.integer("checkpointEveryRecords", defaults.everyRecords(), 1, 1_000_000);
     var interval = s.duration("checkpointInterval", defaults.maxInterval());
     boolean sync = s.bool("syncEveryRecord", defaults.syncEveryRecord());
-    return new AuditSettings(file, new CheckpointPolicy(every, interval, sync));
+    long rotate = s.integer("rotateAfterBytes", defaults.rotateAfterBytes(), 0, 1L << 40);
+    return new AuditSettings(file, new CheckpointPolicy(every, interval, sync, rotate));
   }
 
   private ClientAuthPolicy clientAuth(YamlSection s) {

@@ -90,7 +90,7 @@ class ServerConfigLoaderTest {
         + "http: {host: 0.0.0.0, port: 0, maxBodyBytes: 65536, idleTimeout: PT5S, stopTimeout: 2s,"
         + " tlsHostNames: [ca.example.org, 192.0.2.7, '::1']}\n"
         + "audit: {file: /var/log/p11ca/audit.log, checkpointEveryRecords: 10, checkpointInterval: 1m,"
-        + " syncEveryRecord: true}\n"
+        + " syncEveryRecord: true, rotateAfterBytes: 1048576}\n"
         + "clientAuth: {profileSubmitCMCSimple: required, profileSubmitSelfSignedCMCFull: none}\n");
     assertEquals(Path.of("/var/lib/p11ca"), c.dataDir());
     assertEquals(PinSource.environment("P11CA_PIN"), c.token().pin());
@@ -105,6 +105,7 @@ class ServerConfigLoaderTest {
     assertEquals(Path.of("/var/log/p11ca/audit.log"), c.audit().file());
     assertEquals(Duration.ofMinutes(1), c.audit().checkpoints().maxInterval());
     assertTrue(c.audit().checkpoints().syncEveryRecord());
+    assertEquals(1048576, c.audit().checkpoints().rotateAfterBytes());
     assertEquals(ClientAuth.REQUIRED, c.clientAuth().forEndpoint(CmcEndpoint.SIMPLE));
     assertEquals(ClientAuth.NONE, c.clientAuth().forEndpoint(CmcEndpoint.SELF_SIGNED_FULL));
     assertEquals(ClientAuth.OPTIONAL, c.clientAuth().forEndpoint(CmcEndpoint.FULL));
@@ -268,6 +269,12 @@ class ServerConfigLoaderTest {
   @Test
   void checkpointEveryRecordsZero_isRefused() {
     refused(minimal() + "audit: {checkpointEveryRecords: 0}\n", "audit.checkpointEveryRecords", "between 1");
+  }
+
+  @Test
+  void negativeRotateAfterBytes_isRefused_andTheDefaultIsDogtags() {
+    refused(minimal() + "audit: {rotateAfterBytes: -1}\n", "audit.rotateAfterBytes", "between 0");
+    assertEquals(100L * 1024 * 1024, load(minimal()).audit().checkpoints().rotateAfterBytes());
   }
 
   @Test
