@@ -47,15 +47,22 @@ record AuditLine(long seq, Instant time, byte[] prev, String text, byte[] hash) 
   }
 
   static byte[] chainHash(byte[] prev, long seq, Instant time, String text) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return chainHash(sha256(), prev, seq, time, text);
+  }
+
+  /** As above on a digest the caller reuses (and resets: {@link MessageDigest#digest()} does). */
+  static byte[] chainHash(MessageDigest sha256, byte[] prev, long seq, Instant time, String text) {
     sha256.update(prev);
     sha256.update((seq + "|" + time + "|" + text).getBytes(StandardCharsets.UTF_8));
     return sha256.digest();
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   /** What a checkpoint's signature covers; a fixed prefix so the audit key's signature means nothing elsewhere. */
