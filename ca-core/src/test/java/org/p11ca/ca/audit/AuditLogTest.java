@@ -70,6 +70,33 @@ class AuditLogTest extends AuditLogFixture {
 
   // ---- writing ----
 
+  /**
+   * The verifier reads in 64 KiB blocks: lines that straddle blocks, a line longer than a block, and a last line cut
+   * short in a later block all come out as in a small log.
+   */
+  @Test
+  void aLogOfManyBlocks_withALineLongerThanABlock_verifies_andACutInALaterBlockIsFound() throws IOException {
+    try (AuditLog audit = AuditLog.open(log, signer, EVERY_FIVE, clock)) {
+      for (int i = 1; i <= 300; i++) {
+        audit.append(event(i));
+      }
+      audit.append(new AuditEvent.CmcRequestRefused("127.0.0.1", "x".repeat(150_000)));
+      for (int i = 301; i <= 600; i++) {
+        audit.append(event(i));
+      }
+    }
+    assertTrue(Files.size(log) > 5 * 65536, "several blocks: " + Files.size(log));
+    VerificationResult.Intact intact = assertInstanceOf(VerificationResult.Intact.class, verify());
+    assertEquals(601, intact.records());
+
+    int lineCount = lines().size();
+    byte[] whole = Files.readAllBytes(log);
+    Files.write(log, java.util.Arrays.copyOf(whole, whole.length - 10));
+    VerificationResult.CutShort cut = assertInstanceOf(VerificationResult.CutShort.class, verify());
+    assertEquals(lineCount, cut.lineNumber(), "the last line, cut short");
+    assertEquals(whole.length - 10, cut.intactBytes() + cut.cutBytes());
+  }
+
   @Test
   void cleanLog_verifiesIntact() {
     writeTwelveEvents();
