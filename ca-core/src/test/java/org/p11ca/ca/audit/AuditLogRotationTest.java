@@ -219,6 +219,38 @@ class AuditLogRotationTest extends AuditLogFixture {
         .sum());
   }
 
+  /** Rotations while other threads append and wait for their records to be synced, as under a CA's load. */
+  @Test
+  void rotatingUnderConcurrentAppendsAndSyncs_losesNothing_andEveryFileChains() throws Exception {
+    CheckpointPolicy small = new CheckpointPolicy(10, Duration.ofHours(1), false, 4096);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try (AuditLog audit = AuditLog.open(log, signer, small, clock)) {
+      List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        calls.add(pool.submit(() -> {
+          for (int i = 0; i < 100; i++) {
+            audit.append(event(i));
+            long mine = audit.lastSequenceNumber();
+            audit.syncAppended();
+            assertTrue(audit.durableThrough() >= mine, "synced through " + audit.durableThrough() + " < " + mine);
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> call : calls) {
+        call.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    AuditLogVerifier.TrailCheck trail = trail();
+    assertTrue(trail.intact(), trail.gap() + " " + trail.files().stream().map(f -> f.file().getFileName() + " "
+        + f.result()).toList());
+    assertTrue(trail.files().size() > 10, "rotated " + (trail.files().size() - 1) + " times");
+    assertEquals(800L, trail.files().stream().mapToLong(f -> ((VerificationResult.Intact) f.result()).records())
+        .sum());
+  }
+
   @Test
   void aPolicyOfZero_neverRotates() {
     try (AuditLog audit = AuditLog.open(log, signer, new CheckpointPolicy(5, Duration.ofHours(1), false, 0),
