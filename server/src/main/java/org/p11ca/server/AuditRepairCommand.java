@@ -2,10 +2,13 @@ package org.p11ca.server;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.p11ca.ca.audit.AuditLog;
+import org.p11ca.ca.audit.AuditLogFiles;
 import org.p11ca.ca.audit.AuditSigner;
 import org.p11ca.hsm.KeyHandle;
 import org.p11ca.hsm.KeySelector;
@@ -45,7 +48,16 @@ final class AuditRepairCommand implements Callable<Integer> {
   public Integer call() {
     ServerConfig settings = ServerConfigLoader.load(config);
     if (!Files.isRegularFile(settings.audit().file())) {
-      throw new UsageException("no audit log at " + settings.audit().file());
+      List<Path> rotated = AuditLogFiles.rotated(settings.audit().file());
+      if (rotated.isEmpty()) {
+        throw new UsageException("no audit log at " + settings.audit().file());
+      }
+      // What a crash between moving a full file away and starting the next leaves: nothing is cut short.
+      spec.commandLine().getOut().println("p11ca: no audit log at " + settings.audit().file() + ", nothing to set"
+          + " aside; the CA continues the chain of " + rotated.get(rotated.size() - 1).getFileName()
+          + " when it starts");
+      spec.commandLine().getOut().flush();
+      return 0;
     }
     String who = operator.orElse("operator:" + System.getProperty("user.name"));
     PrintWriter out = spec.commandLine().getOut();

@@ -175,6 +175,15 @@ class OperatorCommandsTest {
         && lines.get(lines.size() - 1).contains(", continuing " + rotated.get(rotated.size() - 1).getFileName()),
         out.toString());
 
+    // A crash between moving a full file away and starting the next: repair has nothing to do, the CA goes on.
+    Path current = Files.move(log, dir.resolve("current-audit.log"));
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("audit-repair", "--config", config.toString()), err.toString());
+    assertTrue(out.toString().startsWith("p11ca: no audit log at " + log + ", nothing to set aside; the CA"
+        + " continues the chain of " + rotated.get(rotated.size() - 1).getFileName()), out.toString());
+    assertFalse(Files.exists(log), "audit-repair never creates a log");
+    Files.move(current, log);
+
     Files.delete(rotated.get(1));
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
