@@ -27,14 +27,20 @@ import org.p11ca.bench.measure.FsyncProbe;
 import org.p11ca.bench.measure.Measurement;
 import org.p11ca.bench.measure.SigningAfterOtherWork;
 import org.p11ca.bench.measure.ThroughputMeter;
+import org.p11ca.ca.audit.AuditLogVerifier;
+import org.p11ca.ca.audit.VerificationResult;
 import org.p11ca.ca.profile.ProfileLoader;
 import org.p11ca.ca.profile.Profiles;
 import org.p11ca.ca.repository.CaDatabase;
 import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.HsmException;
+import org.p11ca.hsm.KeySelector;
+import org.p11ca.hsm.ObjectClass;
 import org.p11ca.hsm.SigningTally;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.pkcs11.Pkcs11Library;
+import org.p11ca.server.config.AuditSettings;
+import org.p11ca.server.config.KeyLabels;
 
 /**
  * `bench cmc`: end-to-end CMC issuance over HTTPS against the real server, compared in the same run with the raw
@@ -134,7 +140,8 @@ public final class CmcBench {
           counted = overHttps(work, dataDir, profilesDir, benchToken, token, ca, identities, setupStart, workers,
               maxConcurrency);
         }
-        printDurability(dataDir, identities.size(), counted);
+        long rows = printDurability(dataDir, identities.size(), counted);
+        printAuditTrail(dataDir, token, rows);
       }
       return 0;
     } catch (HsmException e) {
@@ -328,7 +335,7 @@ public final class CmcBench {
    * After the CA has closed: every issuance the load generator counted must be an ISSUED row. The CA answers only
    * after the commit that holds the row (CaDatabase.write returns after it), so none may be missing.
    */
-  private void printDurability(Path dataDir, int bootstrapped, long counted) {
+  private long printDurability(Path dataDir, int bootstrapped, long counted) {
     try (CaDatabase db = CaDatabase.openSqlite(dataDir)) {
       long rows = db.read("counting issued certificates", c -> {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM certificate WHERE status = 'ISSUED'");
@@ -347,7 +354,38 @@ public final class CmcBench {
       out.printf(Locale.ROOT, "db used_bytes=%d bytes_per_issued_row=%d (pages in use, the WAL's included, over"
           + " issued rows: what storing a certificate costs, its request and index entries with it)%n", usedBytes,
           rows == 0 ? 0 : usedBytes / rows);
+      return rows;
     }
+  }
+
+  /**
+   * The audit log the run wrote, with the files it rotated into (at 100 MiB by default, which a run of the default
+   * length passes): what auditing an issuance costs on disk, and whether the whole trail, written under load,
+   * verifies as one chain with the audit key.
+   */
+  private void printAuditTrail(Path dataDir, Token token, long issuedRows) {
+    Path log = dataDir.resolve(AuditSettings.DEFAULT_FILE);
+    java.security.PublicKey key = token.publicKey(token.requireKey(ObjectClass.PRIVATE_KEY,
+        KeySelector.label(KeyLabels.DEFAULT_AUDIT)));
+    AuditLogVerifier.TrailCheck trail = AuditLogVerifier.verifyTrail(log, key);
+    long bytes = 0;
+    long records = 0;
+    for (AuditLogVerifier.FileCheck file : trail.files()) {
+      try {
+        bytes += Files.size(file.file());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      if (file.result() instanceof VerificationResult.Intact intact) {
+        records += intact.records();
+      }
+    }
+    String verdict = trail.intact() ? "intact" : "BROKEN " + trail.gap().orElseGet(() -> trail.files().stream()
+        .filter(f -> !(f.result() instanceof VerificationResult.Intact)).findFirst()
+        .map(f -> f.file().getFileName() + " " + f.result()).orElse("?"));
+    out.printf(Locale.ROOT, "audit files=%d bytes=%d records=%d bytes_per_issued_row=%d trail=%s (the log and the"
+        + " files it rotated into, verified as one chain with the audit key)%n", trail.files().size(), bytes, records,
+        issuedRows == 0 ? 0 : bytes / issuedRows, verdict);
   }
 
   private static long usedBytes(java.sql.Connection c) throws java.sql.SQLException {

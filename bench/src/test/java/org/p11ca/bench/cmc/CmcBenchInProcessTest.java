@@ -25,6 +25,8 @@ class CmcBenchInProcessTest {
   private static final Pattern INTERLEAVE = Pattern.compile("^interleave backend=iaik"
       + " op=sign-rsa2048-pkcs1-sha256 back_to_back_ms=([0-9.]+)\\(.* after_1ms_registers_ms=([0-9.]+)\\(.*"
       + " after_1ms_memory_ms=([0-9.]+)\\(");
+  private static final Pattern AUDIT_TRAIL = Pattern.compile("^audit files=1 bytes=\\d+ records=\\d+"
+      + " bytes_per_issued_row=(\\d+) trail=intact \\(");
   private static final Pattern BYTES_PER_ROW = Pattern.compile("^db used_bytes=\\d+ bytes_per_issued_row=(\\d+) \\(");
 
   @BeforeAll
@@ -55,6 +57,9 @@ class CmcBenchInProcessTest {
     // Storage per certificate: at least its base64 DER (an RSA-2048 subscriber's is over 1 KB).
     Matcher storage = run.find(BYTES_PER_ROW, "storage line");
     assertTrue(Long.parseLong(storage.group(1)) > 1000, all);
+    // The audit log written under load verifies; each issuance is several records of a few hundred bytes.
+    Matcher audit = run.find(AUDIT_TRAIL, "audit line");
+    assertTrue(Long.parseLong(audit.group(1)) > 500, all);
     // The raw trial's signature alone, back to back and after other work: SoftHSM's RSA-2048 takes a tenth of a
     // millisecond at the very least either way.
     Matcher interleave = run.find(INTERLEAVE, "interleave line");
