@@ -74,6 +74,8 @@ public final class AuditLog implements AutoCloseable {
   private volatile long lastSeqPublished;
   private byte[] head;
   private long fileBytes;
+  /** When the current file's first line was written; empty while it has none. */
+  private Optional<Instant> fileStartedAt;
   private long sinceCheckpoint;
   private Instant lastCheckpointAt;
   private boolean writeFailed;
@@ -91,6 +93,7 @@ public final class AuditLog implements AutoCloseable {
     this.head = resumeFrom.head();
     this.sinceCheckpoint = resumeFrom.unsignedTail();
     this.lastCheckpointAt = clock.instant();
+    this.fileStartedAt = resumeFrom.firstTime();
   }
 
   /** Opens {@code file} for appending, creating it if absent and continuing its chain if not. */
@@ -173,6 +176,7 @@ public final class AuditLog implements AutoCloseable {
             + continuing.get().getFileName() + " (record " + resume.lastSeq() + ")");
         log.lock.lock();
         try {
+          log.fileStartedAt = Optional.empty(); // the scan's was the rotated file's
           log.writeContinuation(continuing.get().getFileName().toString());
         } finally {
           log.lock.unlock();
@@ -367,7 +371,7 @@ public final class AuditLog implements AutoCloseable {
     Instant now = clock.instant();
     writeSignedLine("checkpoint", seq, now, AuditLine.checkpointSignedBytes(seq, now, head),
         sig -> AuditLine.checkpointText(signer.algorithm().name(), signer.keyId(), sig));
-    if (mayRotate && policy.rotateAfterBytes() > 0 && fileBytes >= policy.rotateAfterBytes()) {
+    if (mayRotate && policy.rotationDue(fileBytes, fileStartedAt.orElse(now), now)) {
       rotate();
     }
   }
@@ -416,6 +420,7 @@ public final class AuditLog implements AutoCloseable {
       FileChannel full = channel;
       channel = next;
       fileBytes = 0;
+      fileStartedAt = Optional.empty();
       writeContinuation(rotated.getFileName().toString());
       syncDirectory(file);
       full.close();
@@ -459,6 +464,9 @@ public final class AuditLog implements AutoCloseable {
     lastSeqPublished = lastSeq;
     head = line.hash();
     fileBytes += bytes.capacity();
+    if (fileStartedAt.isEmpty()) {
+      fileStartedAt = Optional.of(line.time());
+    }
   }
 
   private void ensureWritable() {

@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -109,15 +110,15 @@ public final class AuditLogVerifier {
 
   /**
    * Where the chain stands after the last good line, what {@link AuditLog} resumes from; and where it started in
-   * this file ({@code firstSeq} 0 and the genesis head for an empty file).
+   * this file ({@code firstSeq} 0 and the genesis head for an empty file), and when its first line was written.
    */
   record Scan(VerificationResult result, long lastSeq, byte[] head, long unsignedTail, long firstSeq,
-      byte[] startHead, Optional<String> continues) {
+      byte[] startHead, Optional<String> continues, Optional<Instant> firstTime) {
 
     /** The chain before any line: a new log's start. */
     static Scan empty() {
       return new Scan(new VerificationResult.Intact(0, 0, 0), 0, AuditLine.GENESIS, 0, 0, AuditLine.GENESIS,
-          Optional.empty());
+          Optional.empty(), Optional.empty());
     }
   }
 
@@ -127,6 +128,7 @@ public final class AuditLogVerifier {
     long firstSeq = 0;
     byte[] startHead = AuditLine.GENESIS;
     Optional<String> continues = Optional.empty();
+    Optional<Instant> firstTime = Optional.empty();
     long records = 0;
     long checkpoints = 0;
     long unsigned = 0;
@@ -145,7 +147,7 @@ public final class AuditLogVerifier {
           VerificationResult.Intact sofar = new VerificationResult.Intact(records, checkpoints, unsigned);
           VerificationResult end = lines.length() == 0 ? sofar
               : new VerificationResult.CutShort(lineNumber, sofar, lineStart, lines.length());
-          return new Scan(end, expectedSeq - 1, head, unsigned, firstSeq, startHead, continues);
+          return new Scan(end, expectedSeq - 1, head, unsigned, firstSeq, startHead, continues, firstTime);
         }
         lineStart += lines.length() + 1;
         Optional<String> text = decode(utf8, lines);
@@ -176,12 +178,13 @@ public final class AuditLogVerifier {
         }
         if (bad.isPresent()) {
           return new Scan(new VerificationResult.Broken(lineNumber, bad.get()), expectedSeq - 1, head, unsigned,
-              firstSeq, startHead, continues);
+              firstSeq, startHead, continues, firstTime);
         }
         AuditLine line = parsed.get();
         if (lineNumber == 1) {
           firstSeq = line.seq();
           startHead = line.prev();
+          firstTime = Optional.of(line.time());
         }
         if (line.isCheckpoint() || line.isContinuation()) {
           checkpoints++;

@@ -251,15 +251,52 @@ class AuditLogRotationTest extends AuditLogFixture {
         .sum());
   }
 
+  /** A quiet CA: the file is rotated once its first record is a period old, at the next checkpoint, across restarts. */
+  @Test
+  void rotatesByAge_atTheFirstCheckpointOnceTheFileIsAPeriodOld_acrossARestart() {
+    CheckpointPolicy monthly = new CheckpointPolicy(5, Duration.ofHours(1), false, 0, Duration.ofDays(30));
+    try (AuditLog audit = AuditLog.open(log, signer, monthly, clock)) {
+      for (int i = 1; i <= 10; i++) {
+        audit.append(event(i));
+        clock.advance(Duration.ofDays(1));
+      }
+    }
+    assertEquals(List.of(), AuditLogFiles.rotated(log), "ten days old: not yet");
+    clock.advance(Duration.ofDays(25));
+    try (AuditLog audit = AuditLog.open(log, signer, monthly, clock)) {
+      for (int i = 11; i <= 15; i++) {
+        audit.append(event(i));
+      }
+      assertEquals(1, AuditLogFiles.rotated(log).size(), "the first record is 35 days old at this checkpoint");
+      for (int i = 16; i <= 20; i++) {
+        audit.append(event(i));
+      }
+    }
+    assertEquals(1, AuditLogFiles.rotated(log).size(), "the new file is young: its own start counts, not the old one's");
+    clock.advance(Duration.ofDays(31));
+    try (AuditLog audit = AuditLog.open(log, signer, monthly, clock)) {
+      for (int i = 21; i <= 25; i++) {
+        audit.append(event(i));
+      }
+    }
+    assertEquals(2, AuditLogFiles.rotated(log).size());
+    AuditLogVerifier.TrailCheck trail = trail();
+    assertTrue(trail.intact(), trail.toString());
+    assertEquals(25L, trail.files().stream().mapToLong(f -> ((VerificationResult.Intact) f.result()).records())
+        .sum());
+  }
+
   @Test
   void aPolicyOfZero_neverRotates() {
-    try (AuditLog audit = AuditLog.open(log, signer, new CheckpointPolicy(5, Duration.ofHours(1), false, 0),
-        clock)) {
+    try (AuditLog audit = AuditLog.open(log, signer, new CheckpointPolicy(5, Duration.ofHours(1), false, 0,
+        Duration.ZERO), clock)) {
       for (int i = 1; i <= 30; i++) {
         audit.append(event(i));
+        clock.advance(Duration.ofDays(100));
       }
     }
     assertEquals(List.of(), AuditLogFiles.rotated(log));
     assertEquals(CheckpointPolicy.DEFAULT_ROTATE_AFTER_BYTES, CheckpointPolicy.defaults().rotateAfterBytes());
+    assertEquals(Duration.ofDays(30), CheckpointPolicy.defaults().rotateEvery());
   }
 }

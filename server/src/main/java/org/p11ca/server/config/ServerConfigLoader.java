@@ -58,6 +58,7 @@ import org.p11ca.hsm.TokenConfig;
  *   checkpointInterval: 5m
  *   syncEveryRecord: false
  *   rotateAfterBytes: 104857600            # a new file at the first checkpoint past this size; 0 = never
+ *   rotateEvery: 30d                       # or once the file's first record is this old; never = never
  * clientAuth:                              # none | optional | required per endpoint; default optional
  *   profileSubmitUserSignedCMCFull: optional
  *   profileSubmitCMCSimple: required
@@ -343,13 +344,16 @@ public final class ServerConfigLoader {
       return new AuditSettings(dataDir.resolve(AuditSettings.DEFAULT_FILE), defaults);
     }
     YamlSection s = section.get().allowOnly("file", "checkpointEveryRecords", "checkpointInterval",
-        "syncEveryRecord", "rotateAfterBytes");
+        "syncEveryRecord", "rotateAfterBytes", "rotateEvery");
     Path file = s.path("file").orElse(dataDir.resolve(AuditSettings.DEFAULT_FILE));
     int every = (int) s.integer("checkpointEveryRecords", defaults.everyRecords(), 1, 1_000_000);
     var interval = s.duration("checkpointInterval", defaults.maxInterval());
     boolean sync = s.bool("syncEveryRecord", defaults.syncEveryRecord());
     long rotate = s.integer("rotateAfterBytes", defaults.rotateAfterBytes(), 0, 1L << 40);
-    return new AuditSettings(file, new CheckpointPolicy(every, interval, sync, rotate));
+    // "never" turns age-based rotation off; a duration must be positive, as every duration in this file is.
+    var age = s.string("rotateEvery").filter("never"::equals).isPresent() ? java.time.Duration.ZERO
+        : s.duration("rotateEvery", defaults.rotateEvery());
+    return new AuditSettings(file, new CheckpointPolicy(every, interval, sync, rotate, age));
   }
 
   private ClientAuthPolicy clientAuth(YamlSection s) {

@@ -90,7 +90,7 @@ class ServerConfigLoaderTest {
         + "http: {host: 0.0.0.0, port: 0, maxBodyBytes: 65536, idleTimeout: PT5S, stopTimeout: 2s,"
         + " tlsHostNames: [ca.example.org, 192.0.2.7, '::1']}\n"
         + "audit: {file: /var/log/p11ca/audit.log, checkpointEveryRecords: 10, checkpointInterval: 1m,"
-        + " syncEveryRecord: true, rotateAfterBytes: 1048576}\n"
+        + " syncEveryRecord: true, rotateAfterBytes: 1048576, rotateEvery: 7d}\n"
         + "clientAuth: {profileSubmitCMCSimple: required, profileSubmitSelfSignedCMCFull: none}\n");
     assertEquals(Path.of("/var/lib/p11ca"), c.dataDir());
     assertEquals(PinSource.environment("P11CA_PIN"), c.token().pin());
@@ -106,6 +106,7 @@ class ServerConfigLoaderTest {
     assertEquals(Duration.ofMinutes(1), c.audit().checkpoints().maxInterval());
     assertTrue(c.audit().checkpoints().syncEveryRecord());
     assertEquals(1048576, c.audit().checkpoints().rotateAfterBytes());
+    assertEquals(Duration.ofDays(7), c.audit().checkpoints().rotateEvery());
     assertEquals(ClientAuth.REQUIRED, c.clientAuth().forEndpoint(CmcEndpoint.SIMPLE));
     assertEquals(ClientAuth.NONE, c.clientAuth().forEndpoint(CmcEndpoint.SELF_SIGNED_FULL));
     assertEquals(ClientAuth.OPTIONAL, c.clientAuth().forEndpoint(CmcEndpoint.FULL));
@@ -275,6 +276,15 @@ class ServerConfigLoaderTest {
   void negativeRotateAfterBytes_isRefused_andTheDefaultIsDogtags() {
     refused(minimal() + "audit: {rotateAfterBytes: -1}\n", "audit.rotateAfterBytes", "between 0");
     assertEquals(100L * 1024 * 1024, load(minimal()).audit().checkpoints().rotateAfterBytes());
+  }
+
+  @Test
+  void rotateEvery_takesADurationOrNever_defaultsToDogtagsMonth_andRefusesZero() {
+    assertEquals(Duration.ZERO, load(minimal() + "audit: {rotateEvery: never}\n").audit().checkpoints()
+        .rotateEvery());
+    assertEquals(Duration.ofDays(30), load(minimal()).audit().checkpoints().rotateEvery());
+    refused(minimal() + "audit: {rotateEvery: 0s}\n", "audit.rotateEvery", "positive");
+    refused(minimal() + "audit: {rotateEvery: monthly}\n", "audit.rotateEvery", "duration");
   }
 
   @Test
