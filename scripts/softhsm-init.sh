@@ -77,6 +77,7 @@ key pop-protection aes256 pop-protection
 key shared-secret-protection aes256 shared-secret-protection
 key audit-signing ec-p256 audit
 key tls-server ec-p256 tls
+key ocsp-signing "$ca_key_type" ocsp
 
 objects=$(token list "${common[@]}" --format tsv)
 if ! has certificate ca-signing; then

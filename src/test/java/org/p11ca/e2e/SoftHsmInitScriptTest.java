@@ -28,7 +28,7 @@ class SoftHsmInitScriptTest {
 
   static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
   static final List<String> KEY_LABELS = List.of("ca-signing", "kra-transport", "kra-storage", "pop-protection",
-      "shared-secret-protection", "audit-signing", "tls-server");
+      "shared-secret-protection", "audit-signing", "tls-server", "ocsp-signing");
   static final List<String> SECRET_KEY_LABELS = List.of("kra-storage", "pop-protection", "shared-secret-protection");
 
   Path data;

@@ -1,10 +1,6 @@
 package org.p11ca.server;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -12,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.p11ca.ca.audit.AuditLog;
 import org.p11ca.ca.repository.CertificateStatus;
 import org.p11ca.ca.service.UnfinishedIssuances;
@@ -69,6 +64,8 @@ final class CaCore implements AutoCloseable {
   static final String AUDIT_PUBLIC_KEY_FILE = "audit-signing.pub.pem";
 
   final Token token;
+  /** The CA key and chain. */
+  final CaSigner signer;
   final CaDatabase database;
   final AuditLog audit;
   final JdbcAgentStore agents;
@@ -87,17 +84,18 @@ final class CaCore implements AutoCloseable {
   final CrlPublisher crls;
   /** The paths of the profiles' http crlDistributionPoint URLs, where the server serves the CRL as well. */
   final Set<String> crlDistributionPaths;
-  /** Answers OCSP from the certificate records, signing with the CA key. */
+  /** Answers OCSP from the certificate records, signing with the CA key unless given a delegate. */
   final OcspResponder ocsp;
   private final OpenedResources resources;
 
-  private CaCore(OpenedResources resources, Token token, CaDatabase database, AuditLog audit,
+  private CaCore(OpenedResources resources, Token token, CaSigner signer, CaDatabase database, AuditLog audit,
       JdbcAgentStore agents, JdbcCertificateStore certificates, CmcService cmc, Optional<KeyRecovery> keyRecovery,
       KraAgentAuthentication kraAgents, List<X509Certificate> caChain,
       Optional<X509Certificate> transportCertificate, Optional<SharedSecretAdministration> sharedSecrets,
       CrlPublisher crls, Set<String> crlDistributionPaths, OcspResponder ocsp) {
     this.resources = resources;
     this.token = token;
+    this.signer = signer;
     this.database = database;
     this.audit = audit;
     this.agents = agents;
@@ -130,7 +128,8 @@ final class CaCore implements AutoCloseable {
     AuditSigner auditSigner = AuditSigner.of(token, auditKey);
     AuditLog audit = resources.add("audit log", AuditLog.open(config.audit().file(), auditSigner,
         config.audit().checkpoints(), clock));
-    writeAuditPublicKey(config.audit().file().resolveSibling(AUDIT_PUBLIC_KEY_FILE), token.publicKey(auditKey));
+    PemFiles.publish(config.audit().file().resolveSibling(AUDIT_PUBLIC_KEY_FILE), token.publicKey(auditKey),
+        "audit public key");
     // A root CA: its chain is itself. A subordinate CA's issuers would follow here.
     CaSigner signer = new CaSigner(token, caKey, SignatureAlgorithm.defaultFor(caKey),
         List.of(holder(caCertificate)));
@@ -164,7 +163,7 @@ final class CaCore implements AutoCloseable {
     CrlPublisher crls = resources.add("CRL publisher", new CrlPublisher(new CrlGenerator(signer, certificates,
         crlStore, config.crl().validity(), clock), crlStore, certificates, config.crl(), audit, clock));
     cmc.onRevocation(crls);
-    return new CaCore(resources, token, database, audit, agents, certificates, cmc,
+    return new CaCore(resources, token, signer, database, audit, agents, certificates, cmc,
         keyRecovery(token, config, database, agents, certificates, audit, clock), kraAgents, List.of(caCertificate),
         transportCertificate, sharedSecrets, crls, crlDistributionPaths(profiles),
         new OcspResponder(signer, certificates, config.ocsp(), clock));
@@ -267,22 +266,6 @@ final class CaCore implements AutoCloseable {
     TokenConfig config = new TokenConfig(t.library(), SlotSelector.tokenLabel(t.label()), t.pin(), t.backend(),
         t.sessionPoolSize(), TokenConfig.DEFAULT_CHECKOUT_TIMEOUT, Set.of());
     return Pkcs11Library.load(t.library(), t.backend()).openToken(config);
-  }
-
-  private static void writeAuditPublicKey(Path file, PublicKey key) {
-    StringWriter pem = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-      w.writeObject(key);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot encode the audit public key", e);
-    }
-    try {
-      if (!Files.exists(file) || !Files.readString(file).equals(pem.toString())) {
-        Files.writeString(file, pem.toString());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the audit public key to " + file + ": " + e.getMessage(), e);
-    }
   }
 
   static X509CertificateHolder holder(X509Certificate certificate) {

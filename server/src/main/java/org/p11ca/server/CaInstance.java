@@ -11,7 +11,9 @@ import org.p11ca.ca.service.CmcService;
 import org.p11ca.hsm.SigningTally;
 import org.p11ca.hsm.Token;
 import org.p11ca.hsm.pkcs11.Pkcs11Token;
+import org.p11ca.server.config.OcspSigner;
 import org.p11ca.server.config.ServerConfig;
+import org.p11ca.server.tls.OperatorEnrollment;
 import org.p11ca.server.config.TokenSettings;
 import org.p11ca.server.http.CrlHandler;
 import org.p11ca.server.http.HttpRoutes;
@@ -50,9 +52,13 @@ public final class CaInstance implements AutoCloseable {
       Token token = core.token;
       CmcService ca = core.cmc;
       AuditLog audit = core.audit;
-      X509Certificate tlsCertificate = new TlsCertificateProvisioner(token,
-          (csr, profile, operator) -> ca.enrollByOperator(csr, profile, operator).cert(), clock)
+      OperatorEnrollment enrollment = (csr, profile, operator) -> ca.enrollByOperator(csr, profile, operator).cert();
+      X509Certificate tlsCertificate = new TlsCertificateProvisioner(token, enrollment, clock)
           .ensureCertificate(config.keys().tls(), config.http().tlsHostNames());
+      if (config.ocspSigner() == OcspSigner.DELEGATED) {
+        resources.add("delegated OCSP responder", DelegatedOcspResponder.start(token, config.keys().ocspSigning(),
+            core.signer, enrollment, core.ocsp, config.dataDir(), clock));
+      }
       KeyStore keyStore = TlsKeyStoreSource.load(TlsKeyStoreSource.jcaCapable(token, config.token(), resources));
       var tls = TlsContexts.server(keyStore, config.keys().tls(), Optional.empty(),
           config.clientAuth().anyWantsCertificate());

@@ -1,17 +1,11 @@
 package org.p11ca.server;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.p11ca.ca.service.CmcService;
 import org.p11ca.hsm.KeyHandle;
 import org.p11ca.hsm.KeySelector;
@@ -44,41 +38,15 @@ final class KraTransportCertificate {
     } else {
       SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(token.publicKey(transportKey).getEncoded());
       X509CertificateHolder issued = cmc.enrollOwnTokenKey(key, SUBJECT, PROFILE, "p11ca-server").cert();
-      cert = jca(issued);
+      cert = PemFiles.jca(issued, "KRA transport certificate");
       token.importCertificate(transportKey.label().orElse("kra-transport"), transportKey.id().orElseThrow(), cert);
     }
-    writePem(dataDir.resolve(FILE), cert);
+    PemFiles.publish(dataDir.resolve(FILE), cert, "KRA transport certificate");
     return cert;
   }
 
   static String pem(X509Certificate cert) {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-      w.writeObject(cert);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot encode the KRA transport certificate", e);
-    }
-    return out.toString();
-  }
-
-  private static void writePem(Path file, X509Certificate cert) {
-    String text = pem(cert);
-    try {
-      if (!Files.exists(file) || !Files.readString(file).equals(text)) {
-        Files.writeString(file, text);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the KRA transport certificate to " + file + ": "
-          + e.getMessage(), e);
-    }
-  }
-
-  private static X509Certificate jca(X509CertificateHolder holder) {
-    try {
-      return new JcaX509CertificateConverter().getCertificate(holder);
-    } catch (CertificateException e) {
-      throw new IllegalStateException("cannot read the issued KRA transport certificate", e);
-    }
+    return PemFiles.encode(cert, "KRA transport certificate");
   }
 
   /** The token's transport key, if it has one. */

@@ -37,7 +37,8 @@ final class GenerateKeyCommand implements Callable<Integer> {
   GeneratedKeyType type;
 
   @Option(names = "--purpose", paramLabel = "<purpose>", required = true,
-      description = "ca, kra-transport, kra-storage, audit, tls or sign")
+      description = "ca, kra-transport, kra-storage, pop-protection, shared-secret-protection, audit, tls, ocsp"
+          + " or sign")
   KeyPurpose purpose;
 
   @Override

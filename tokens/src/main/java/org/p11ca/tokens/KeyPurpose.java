@@ -32,6 +32,8 @@ enum KeyPurpose {
   AUDIT("audit", EnumSet.of(KeyUsage.SIGN)),
   /** The HTTPS server key. */
   TLS("tls", EnumSet.of(KeyUsage.SIGN)),
+  /** A delegated OCSP responder's key (RFC 6960 4.2.2.2): signs OCSP responses under its own certificate. */
+  OCSP("ocsp", EnumSet.of(KeyUsage.SIGN)),
   /** Any other signing key. */
   SIGN("sign", EnumSet.of(KeyUsage.SIGN));
 
@@ -56,13 +58,13 @@ enum KeyPurpose {
     boolean fits = switch (this) {
       case KRA_TRANSPORT -> type.isRsa();
       case KRA_STORAGE, POP_PROTECTION, SHARED_SECRET_PROTECTION -> type.isAes();
-      case CA, AUDIT, TLS, SIGN -> !type.isAes();
+      case CA, AUDIT, TLS, OCSP, SIGN -> !type.isAes();
     };
     if (!fits) {
       String allowed = switch (this) {
         case KRA_TRANSPORT -> "an RSA key (rsa2048, rsa3072, rsa4096)";
         case KRA_STORAGE, POP_PROTECTION, SHARED_SECRET_PROTECTION -> "an AES key (aes128, aes256)";
-        case CA, AUDIT, TLS, SIGN -> "a signing key pair (rsa2048, rsa3072, rsa4096, ec-p256, ec-p384)";
+        case CA, AUDIT, TLS, OCSP, SIGN -> "a signing key pair (rsa2048, rsa3072, rsa4096, ec-p256, ec-p384)";
       };
       throw new UsageException("a " + cliName + " key must be " + allowed + ", not " + type);
     }

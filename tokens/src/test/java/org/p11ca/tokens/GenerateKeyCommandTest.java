@@ -51,7 +51,7 @@ class GenerateKeyCommandTest {
   Stream<Arguments> allowedCombinations() {
     List<String> pairs = List.of("rsa2048", "rsa3072", "rsa4096", "ec-p256", "ec-p384");
     Stream<Arguments> combos = Stream.of(
-        pairs.stream().flatMap(t -> Stream.of("ca", "audit", "tls", "sign").map(p -> Arguments.of(p, t))),
+        pairs.stream().flatMap(t -> Stream.of("ca", "audit", "tls", "ocsp", "sign").map(p -> Arguments.of(p, t))),
         Stream.of("rsa2048", "rsa3072", "rsa4096").map(t -> Arguments.of("kra-transport", t)),
         Stream.of("aes128", "aes256").map(t -> Arguments.of("kra-storage", t))).flatMap(s -> s);
     return combos.flatMap(a -> Stream.of(Backend.IAIK, Backend.SUN)
@@ -120,7 +120,7 @@ class GenerateKeyCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ca", "audit", "tls", "sign"})
+  @ValueSource(strings = {"ca", "audit", "tls", "ocsp", "sign"})
   void generateKey_signingPurposesRefuseAes(String purpose) {
     Cli.assertOneLineFailure(token.run("generate-key", "--label", "x", "--type", "aes128", "--purpose", purpose),
         2, purpose, "key pair", "aes128");

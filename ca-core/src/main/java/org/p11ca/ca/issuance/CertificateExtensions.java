@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
@@ -50,6 +52,11 @@ final class CertificateExtensions {
       // RFC 5280 4.2.1.12: either criticality; non-critical keeps clients that do not know a purpose working.
       out.add(extension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(profile.extendedKeyUsage().stream()
           .map(ExtendedKeyUsagePurpose::purposeId).toArray(KeyPurposeId[]::new))));
+    }
+    if (profile.ocspNoCheck()) {
+      // RFC 6960 4.2.2.2.1: "The value of the extension SHALL be NULL"; non-critical, as relying parties that do
+      // not know it then simply check the responder's status.
+      out.add(extension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE));
     }
     // RFC 5280 4.2.1.2 (method 1) and 4.2.1.1: both non-critical; the AKI is the issuer's SKI, for path building.
     out.add(extension(Extension.subjectKeyIdentifier, false,

@@ -12,12 +12,7 @@ import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
-import org.bouncycastle.cert.ocsp.RespID;
 import org.bouncycastle.cert.ocsp.UnknownStatus;
-import org.bouncycastle.operator.ContentVerifierProvider;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
-import org.p11ca.ca.crypto.SignatureVerifiers;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.error.FailInfo;
 import org.p11ca.ca.repository.CertificateStore;
@@ -27,12 +22,13 @@ import org.p11ca.hsm.HsmException;
 /**
  * An OCSP responder (RFC 6960) for this CA: a DER OCSPRequest in, a DER OCSPResponse out, never an exception for
  * what a client sends. Statuses come from the certificate records ({@link RecordedStatus}); every response is a
- * BasicOCSPResponse signed on the token with the CA key, so the CA itself is the responder (RFC 6960 4.2.2.2) and
- * no certificate is attached. The responder is named by key hash (4.2.2.3), which stays right across a CA
- * certificate re-issued with another subject. No response is cached: each one carries the status at that instant.
+ * BasicOCSPResponse signed on the token, by the CA key (the CA itself is the responder, RFC 6960 4.2.2.2, and no
+ * certificate is attached) or by a delegated responder key whose id-kp-OCSPSigning certificate is attached
+ * ({@link #delegateTo}). The responder is named by key hash (4.2.2.3), which stays right across a certificate
+ * re-issued with another subject. No response is cached: each one carries the status at that instant.
  *
- * <p>Delegated responders (an id-kp-OCSPSigning certificate) are not supported: the profiles cannot yet put the
- * id-pkix-ocsp-nocheck extension (RFC 6960 4.2.2.2.1) in a certificate.
+ * <p>A delegate whose certificate is not valid at the moment of signing (expired before a renewal replaced it) is
+ * passed over for the CA key, which a relying party always accepts, with a warning: answers go on either way.
  */
 public final class OcspResponder {
 
@@ -43,27 +39,46 @@ public final class OcspResponder {
 
   private static final System.Logger LOG = System.getLogger(OcspResponder.class.getName());
 
-  private final CaSigner signer;
   private final CaIssuerMatch issuer;
   private final RecordedStatus statuses;
   private final OcspSettings settings;
   private final Clock clock;
-  private final RespID responderId;
-  private final ContentVerifierProvider caKey;
+  private final ResponderKey caKey;
+  /** The delegated responder, or null when the CA key signs; replaced whole when its certificate is renewed. */
+  private volatile ResponderKey delegate;
+  /** The delegate already warned about as not valid, so a lapse is logged once, not per response. */
+  private volatile ResponderKey lapsedDelegate;
 
   public OcspResponder(CaSigner signer, CertificateStore certificates, OcspSettings settings, Clock clock) {
-    this.signer = signer;
     this.issuer = new CaIssuerMatch(signer.certificate());
     this.statuses = new RecordedStatus(certificates);
     this.settings = settings;
     this.clock = clock;
-    try {
-      this.responderId = new RespID(signer.certificate().getSubjectPublicKeyInfo(),
-          new BcDigestCalculatorProvider().get(RespID.HASH_SHA1));
-      this.caKey = SignatureVerifiers.of(signer.certificate().getSubjectPublicKeyInfo());
-    } catch (OCSPException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot read the CA certificate's key for OCSP: " + e.getMessage(), e);
+    this.caKey = ResponderKey.ca(signer);
+  }
+
+  /** From now on responses are signed by {@code responder} (made by {@link ResponderKey#delegated}). */
+  public void delegateTo(ResponderKey responder) {
+    this.delegate = java.util.Objects.requireNonNull(responder);
+    LOG.log(System.Logger.Level.INFO, "OCSP responses are signed by " + responder);
+  }
+
+  /** Who signs a response made at {@code now}. */
+  ResponderKey signerAt(Instant now) {
+    ResponderKey current = delegate;
+    if (current == null) {
+      return caKey;
     }
+    if (current.validAt(now)) {
+      return current;
+    }
+    if (lapsedDelegate != current) {
+      lapsedDelegate = current;
+      LOG.log(System.Logger.Level.WARNING, current + " is not valid at " + now + " (its certificate runs "
+          + current.certificate().map(c -> c.getNotBefore().toInstant() + " to " + c.getNotAfter().toInstant())
+              .orElse("") + "): signing OCSP responses with the CA key until it is renewed");
+    }
+    return caKey;
   }
 
   /** Always a DER OCSPResponse: successful, malformedRequest, tryLater or internalError. */
@@ -90,9 +105,12 @@ public final class OcspResponder {
   private byte[] answer(OcspQuery.Readable query) {
     // GeneralizedTime without fractional seconds, as RFC 5280 4.1.2.5.2 writes times.
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    ResponderKey responder = signerAt(now);
     Date thisUpdate = Date.from(now);
-    Date nextUpdate = Date.from(now.plus(settings.nextUpdate()));
-    BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(responderId);
+    Instant next = now.plus(settings.nextUpdate());
+    // A response is worth no more than its signer's certificate: past that a relying party rejects it anyway.
+    Date nextUpdate = Date.from(responder.notAfter().filter(next::isAfter).orElse(next));
+    BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(responder.id());
     for (CertificateID id : query.certIds()) {
       // The CertID goes back exactly as received (RFC 6960 4.2.1), whichever hash algorithm it uses.
       builder.addResponse(id, issuer.namesThisCa(id) ? statuses.of(id.getSerialNumber()) : new UnknownStatus(),
@@ -103,14 +121,14 @@ public final class OcspResponder {
         new Extensions(new Extension(n.getExtnId(), false, n.getExtnValue()))));
     BasicOCSPResp signed;
     try {
-      signed = builder.build(signer.contentSigner(), null, thisUpdate);
+      signed = builder.build(responder.contentSigner(), responder.attached(), thisUpdate);
     } catch (OCSPException e) {
       if (e.getCause() instanceof HsmException token) {
         throw token;
       }
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "cannot build the OCSP response: " + e.getMessage(), e);
     }
-    requireOwnSignature(signed);
+    requireOwnSignature(signed, responder);
     try {
       return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, signed).getEncoded();
     } catch (OCSPException | IOException e) {
@@ -119,16 +137,16 @@ public final class OcspResponder {
   }
 
   /** Verify after signing: a response a relying party would reject must not leave the CA (a token fault). */
-  private void requireOwnSignature(BasicOCSPResp signed) {
+  private static void requireOwnSignature(BasicOCSPResp signed, ResponderKey responder) {
     boolean valid;
     try {
-      valid = signed.isSignatureValid(caKey);
+      valid = signed.isSignatureValid(responder.verifier());
     } catch (OCSPException e) {
       valid = false;
     }
     if (!valid) {
       throw new CaException(FailInfo.INTERNAL_CA_ERROR, "the token's signature over the OCSP response does not"
-          + " verify with the CA certificate's key");
+          + " verify with the public key of " + responder);
     }
   }
 

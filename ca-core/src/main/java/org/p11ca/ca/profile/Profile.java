@@ -20,6 +20,8 @@ import java.util.Set;
  * @param encryptedPop how such keys are challenged (meaningful only with {@code allowEncryptionOnlyKeys})
  * @param sharedSecretIdentity present when self-signed requests proven by a shared secret may use the profile
  * @param renewal present when requests are renewals of the signer's certificate, under these rules
+ * @param ocspNoCheck the certificate carries id-pkix-ocsp-nocheck: it is a delegated OCSP responder's, which relying
+ *     parties trust for its lifetime without asking about its own status (RFC 6960 4.2.2.2.1)
  */
 public record Profile(
     String id,
@@ -36,7 +38,8 @@ public record Profile(
     boolean allowEncryptionOnlyKeys,
     EncryptedPopPolicy encryptedPop,
     java.util.Optional<SharedSecretIdentityPolicy> sharedSecretIdentity,
-    java.util.Optional<RenewalPolicy> renewal) {
+    java.util.Optional<RenewalPolicy> renewal,
+    boolean ocspNoCheck) {
 
   public Profile {
     Objects.requireNonNull(id);
@@ -58,7 +61,7 @@ public record Profile(
   public Profile withDefaultLocations(CertificateLocations defaults) {
     return new Profile(id, description, validity, subjectName, subjectAltName, keys, keyUsage, extendedKeyUsage,
         basicConstraints, locations.orElse(defaults), archivalRequired, allowEncryptionOnlyKeys, encryptedPop,
-        sharedSecretIdentity, renewal);
+        sharedSecretIdentity, renewal, ocspNoCheck);
   }
 
   /**
@@ -142,8 +145,19 @@ public record Profile(
     }
     java.util.Optional<RenewalPolicy> renewal = java.util.Optional.ofNullable(raw.renewal())
         .map(RenewalPolicy::fromConfig);
+    boolean ocspNoCheck = Boolean.TRUE.equals(raw.ocspNoCheck());
+    // RFC 6960 4.2.2.2.1: the extension exempts a responder's own certificate from status checks; on any other
+    // certificate it would only tell relying parties to skip a check they need.
+    if (ocspNoCheck && !eku.contains(ExtendedKeyUsagePurpose.OCSP_SIGNING)) {
+      throw new FieldError("ocspNoCheck", "needs extendedKeyUsage OCSPSigning (id-pkix-ocsp-nocheck is for OCSP"
+          + " responder certificates, RFC 6960 4.2.2.2.1)");
+    }
+    if (ocspNoCheck && !keyUsage.has(KeyUsageBit.DIGITAL_SIGNATURE)) {
+      throw new FieldError("ocspNoCheck", "needs keyUsage digitalSignature (a responder signs its responses)");
+    }
     return new Profile(raw.id(), raw.description() == null ? "" : raw.description(), validity, subjectName, san,
-        keys, keyUsage, eku, basic, locations, archival, encryptionOnly, encryptedPop, sharedSecret, renewal);
+        keys, keyUsage, eku, basic, locations, archival, encryptionOnly, encryptedPop, sharedSecret, renewal,
+        ocspNoCheck);
   }
 
   private static Duration validity(String text) {

@@ -26,7 +26,9 @@ public record ProfileConfig(
     /** Present: self-signed requests proven by a shared secret may use the profile. */
     SharedSecretIdentity sharedSecretIdentity,
     /** Present: renewal rules (key uniqueness, grace window); only with subject.from: signer. */
-    Renewal renewal) {
+    Renewal renewal,
+    /** true: id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1); only with extendedKeyUsage OCSPSigning. */
+    Boolean ocspNoCheck) {
 
   /** {@code from: signer | request}; the rest applies to {@code request} only. */
   public record Subject(String from, List<String> requireAnyOf, String suffix) {

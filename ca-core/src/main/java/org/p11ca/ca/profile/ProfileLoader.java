@@ -34,7 +34,8 @@ public final class ProfileLoader {
       "caFullCMCUserSignedEncryptionCert",
       "caServerCert",
       "caSubCACert",
-      "caKraTransportCert");
+      "caKraTransportCert",
+      "caOCSPCert");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       // A misspelt key ("keyUsages") must not silently fall back to a default.

@@ -3,6 +3,7 @@ package org.p11ca.ca.audit;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
+import org.p11ca.hsm.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

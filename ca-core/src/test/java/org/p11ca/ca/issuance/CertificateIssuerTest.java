@@ -368,6 +368,23 @@ class CertificateIssuerTest {
   }
 
   @Test
+  void ocspResponderCertificateCarriesOcspSigningAndNoCheck() throws Exception {
+    X509CertificateHolder cert = issuer().issue(request(profile("caOCSPCert"),
+        new X500Name("CN=OCSP Responder"), rsa2048)).cert();
+    Extension noCheck = cert.getExtension(org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nocheck);
+    assertFalse(noCheck.isCritical());
+    // RFC 6960 4.2.2.2.1: the value is NULL.
+    assertEquals(org.bouncycastle.asn1.DERNull.INSTANCE, noCheck.getParsedValue());
+    assertEquals(new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
+        org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_OCSPSigning),
+        org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(cert.getExtensions()));
+    assertEquals(new KeyUsage(KeyUsage.digitalSignature), KeyUsage.fromExtensions(cert.getExtensions()));
+    // No other profile's certificate says it: a relying party would skip checking it.
+    X509CertificateHolder user = issuer().issue(userSigned()).cert();
+    assertNull(user.getExtension(org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nocheck));
+  }
+
+  @Test
   void subordinateCaIsRefusedUnderACaWithPathLenZero() {
     X509CertificateHolder constrained = ca.selfSigned(CA_START, CA_END, Optional.of(0));
     CertificateIssuer issuer = new CertificateIssuer(ca.token, ca.key, ca.algorithm, constrained,

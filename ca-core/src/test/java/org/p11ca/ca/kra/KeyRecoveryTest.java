@@ -171,7 +171,7 @@ class KeyRecoveryTest {
 
   @Test
   void aRecoveryPastItsLifetime_cannotBeApprovedOrReleased_andIsNotListed() throws Exception {
-    org.p11ca.ca.audit.MutableClock clock = new org.p11ca.ca.audit.MutableClock(java.time.Instant.now());
+    org.p11ca.hsm.testing.MutableClock clock = new org.p11ca.hsm.testing.MutableClock(java.time.Instant.now());
     KeyRecovery kra = recovery(new KeyRecoveryPolicy(1, Duration.ofHours(2)), clock);
     long id = kra.request(carol.getSerialNumber(), alice);
     assertTrue(kra.listOpen(bob).stream().anyMatch(r -> r.recoveryId() == id));

@@ -17,11 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -342,19 +340,10 @@ class OcspResponderTest {
   }
 
   private static Path write(String name, X509CertificateHolder cert) throws IOException {
-    String pem = "-----BEGIN CERTIFICATE-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())
-        + "\n-----END CERTIFICATE-----\n";
-    return Files.writeString(dir.resolve(name), pem);
+    return Files.writeString(dir.resolve(name), org.p11ca.ca.testing.Openssl.pem(cert));
   }
 
   private static String openssl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "openssl did not finish");
-    assertEquals(0, p.exitValue(), out);
-    return out;
+    return org.p11ca.ca.testing.Openssl.run(dir, args);
   }
 }

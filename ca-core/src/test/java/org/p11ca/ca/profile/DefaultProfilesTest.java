@@ -72,6 +72,18 @@ class DefaultProfilesTest {
   }
 
   @Test
+  void ocspResponderProfileIsShortLivedOcspSigningWithNoCheck() {
+    Profile p = profile("caOCSPCert");
+    assertEquals(List.of(ExtendedKeyUsagePurpose.OCSP_SIGNING), p.extendedKeyUsage());
+    assertEquals(Set.of(KeyUsageBit.DIGITAL_SIGNATURE), p.keyUsage().bits());
+    assertTrue(p.ocspNoCheck());
+    assertEquals(Duration.ofDays(90), p.validity());
+    assertFalse(p.basicConstraints().ca());
+    assertTrue(DEFAULTS.all().stream().filter(Profile::ocspNoCheck).map(Profile::id).toList()
+        .equals(List.of("caOCSPCert")), "only the responder profile exempts its certificates from status checks");
+  }
+
+  @Test
   void serverProfileRequiresADnsNameFromTheRequest() {
     Profile p = profile("caServerCert");
     assertEquals(new SubjectAltNamePolicy(true, true), p.subjectAltName());

@@ -119,6 +119,11 @@ class InvalidProfileTest {
   }
 
   @Test
+  void ocspNoCheckOutsideAnOcspResponderProfileIsRefused() {
+    assertRejected("ocspNoCheckWithoutOcspSigning", "ocspNoCheck needs extendedKeyUsage OCSPSigning");
+  }
+
+  @Test
   void malformedCrlUrlIsRefused() {
     assertRejected("malformedCrlUrl", "crlDistributionPoint 'http://crl example.com/ca.crl' is not a URL");
   }

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p11ca.ca.audit.AuditLogVerifier;
-import org.p11ca.ca.audit.MutableClock;
+import org.p11ca.hsm.testing.MutableClock;
 import org.p11ca.ca.audit.VerificationResult;
 import org.p11ca.ca.cmc.CmcObjectIds;
 import org.p11ca.ca.cmc.CmcRequestBuilder;

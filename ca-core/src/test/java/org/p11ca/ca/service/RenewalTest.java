@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.p11ca.ca.audit.MutableClock;
+import org.p11ca.hsm.testing.MutableClock;
 import org.p11ca.ca.cmc.CmcRequestBuilder;
 import org.p11ca.ca.cmc.CmcResponse;
 import org.p11ca.ca.cmc.CmcResponseParser;

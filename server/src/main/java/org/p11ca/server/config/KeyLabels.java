@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /** The CKA_LABELs of the server's keys on the token (the names scripts/softhsm-init.sh creates by default). */
 public record KeyLabels(String caSigning, String audit, String tls, String popProtection, String kraStorage,
-    String kraTransport, String sharedSecretProtection) {
+    String kraTransport, String sharedSecretProtection, String ocspSigning) {
 
   public static final String DEFAULT_CA_SIGNING = "ca-signing";
   public static final String DEFAULT_AUDIT = "audit-signing";
@@ -17,6 +17,8 @@ public record KeyLabels(String caSigning, String audit, String tls, String popPr
   public static final String DEFAULT_KRA_TRANSPORT = "kra-transport";
   /** The AES key shared secrets (identityProofV2, popLinkWitnessV2) are kept encrypted under. */
   public static final String DEFAULT_SHARED_SECRET_PROTECTION = "shared-secret-protection";
+  /** The delegated OCSP responder's signing key (used with {@code ocsp.signer: delegated}). */
+  public static final String DEFAULT_OCSP_SIGNING = "ocsp-signing";
 
   public KeyLabels {
     Objects.requireNonNull(caSigning);
@@ -26,10 +28,11 @@ public record KeyLabels(String caSigning, String audit, String tls, String popPr
     Objects.requireNonNull(kraStorage);
     Objects.requireNonNull(kraTransport);
     Objects.requireNonNull(sharedSecretProtection);
+    Objects.requireNonNull(ocspSigning);
   }
 
   public static KeyLabels defaults() {
     return new KeyLabels(DEFAULT_CA_SIGNING, DEFAULT_AUDIT, DEFAULT_TLS, DEFAULT_POP_PROTECTION, DEFAULT_KRA_STORAGE,
-        DEFAULT_KRA_TRANSPORT, DEFAULT_SHARED_SECRET_PROTECTION);
+        DEFAULT_KRA_TRANSPORT, DEFAULT_SHARED_SECRET_PROTECTION, DEFAULT_OCSP_SIGNING);
   }
 }

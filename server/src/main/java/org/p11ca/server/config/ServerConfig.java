@@ -15,7 +15,8 @@ import org.p11ca.ca.kra.KeyRecoveryPolicy;
  * @param archival the {@code kra} section: how subscribers encrypt archived keys' session keys
  * @param sharedSecrets the {@code sharedSecrets} section: lifetimes and lock-out of identity-proof secrets
  * @param crl the {@code crl} section: the full CRL's validity and how long revocations are batched
- * @param ocsp the {@code ocsp} section: the OCSP responses' nextUpdate (the CA key signs them)
+ * @param ocsp the {@code ocsp} section: the OCSP responses' nextUpdate
+ * @param ocspSigner the {@code ocsp} section: the CA key or a delegated responder key signs the responses
  * @param locations the {@code locations} section: the CRL, OCSP and CA-certificate URLs put in every certificate
  *     whose profile names none of its own
  */
@@ -23,7 +24,7 @@ public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLa
     Optional<Path> profilesDir, HttpSettings http, AuditSettings audit, ClientAuthPolicy clientAuth,
     KeyRecoveryPolicy keyRecovery, ArchivalSettings archival,
     org.p11ca.ca.secret.SharedSecretPolicy sharedSecrets, org.p11ca.ca.crl.CrlSettings crl,
-    org.p11ca.ca.ocsp.OcspSettings ocsp, org.p11ca.ca.profile.CertificateLocations locations) {
+    org.p11ca.ca.ocsp.OcspSettings ocsp, OcspSigner ocspSigner, org.p11ca.ca.profile.CertificateLocations locations) {
 
   public ServerConfig {
     Objects.requireNonNull(source);
@@ -39,6 +40,7 @@ public record ServerConfig(Path source, Path dataDir, TokenSettings token, KeyLa
     Objects.requireNonNull(sharedSecrets);
     Objects.requireNonNull(crl);
     Objects.requireNonNull(ocsp);
+    Objects.requireNonNull(ocspSigner);
     Objects.requireNonNull(locations);
   }
 }

@@ -43,7 +43,7 @@ import org.p11ca.hsm.TokenConfig;
  *   sessionPoolSize: 8
  * keys: {caSigning: ca-signing, audit: audit-signing, tls: tls-server, popProtection: pop-protection,
  *        kraStorage: kra-storage, kraTransport: kra-transport,
- *        sharedSecretProtection: shared-secret-protection}   # defaults
+ *        sharedSecretProtection: shared-secret-protection, ocspSigning: ocsp-signing}   # defaults
  * profilesDir: ./profiles                  # optional; default: the profiles shipped in ca-core
  * http:
  *   host: 127.0.0.1                        # default: loopback only
@@ -76,7 +76,8 @@ import org.p11ca.hsm.TokenConfig;
  *   regenerateDelay: 2s                    # revocations within this delay share one CRL
  * ocsp:                                    # the OCSP responder (POST /ocsp, GET /ocsp/{base64})
  *   nextUpdate: 1h                         # thisUpdate to nextUpdate of each response (at most 10d)
- *   signer: ca                             # the CA key signs responses; delegated responders: not yet
+ *   signer: ca                             # ca: the CA key signs responses; delegated: keys.ocspSigning does,
+ *                                          # with a caOCSPCert certificate the server issues and renews
  * locations:                               # in every certificate whose profile does not name its own
  *   crlDistributionPoint: http://ca.example.com/ca/crl     # http or ldap (RFC 5280 4.2.1.13)
  *   ocsp: http://ca.example.com/ocsp                       # authorityInfoAccess id-ad-ocsp
@@ -146,10 +147,11 @@ public final class ServerConfigLoader {
         .orElse(SharedSecretPolicy.DEFAULT);
     CrlSettings crl = root.section("crl").map(this::crl).orElse(CrlSettings.DEFAULT);
     OcspSettings ocsp = root.section("ocsp").map(this::ocsp).orElse(OcspSettings.defaults());
+    OcspSigner ocspSigner = root.section("ocsp").map(this::ocspSigner).orElse(OcspSigner.CA);
     CertificateLocations locations = root.section("locations").map(this::locations)
         .orElse(CertificateLocations.none());
     return new ServerConfig(file, dataDir, token, keys, profilesDir, http, audit, clientAuth, keyRecovery,
-        archival, sharedSecrets, crl, ocsp, locations);
+        archival, sharedSecrets, crl, ocsp, ocspSigner, locations);
   }
 
   private CertificateLocations locations(YamlSection s) {
@@ -215,17 +217,19 @@ public final class ServerConfigLoader {
 
   private KeyLabels keys(YamlSection s) {
     s.allowOnly("caSigning", "audit", "tls", "popProtection", "kraStorage", "kraTransport",
-        "sharedSecretProtection");
+        "sharedSecretProtection", "ocspSigning");
     KeyLabels labels = new KeyLabels(s.string("caSigning").orElse(KeyLabels.DEFAULT_CA_SIGNING),
         s.string("audit").orElse(KeyLabels.DEFAULT_AUDIT), s.string("tls").orElse(KeyLabels.DEFAULT_TLS),
         s.string("popProtection").orElse(KeyLabels.DEFAULT_POP_PROTECTION),
         s.string("kraStorage").orElse(KeyLabels.DEFAULT_KRA_STORAGE),
         s.string("kraTransport").orElse(KeyLabels.DEFAULT_KRA_TRANSPORT),
-        s.string("sharedSecretProtection").orElse(KeyLabels.DEFAULT_SHARED_SECRET_PROTECTION));
+        s.string("sharedSecretProtection").orElse(KeyLabels.DEFAULT_SHARED_SECRET_PROTECTION),
+        s.string("ocspSigning").orElse(KeyLabels.DEFAULT_OCSP_SIGNING));
     // One key per job: a TLS key that is also the CA key would let any TLS handshake oracle sign as the CA.
-    if (labels.caSigning().equals(labels.tls()) || labels.caSigning().equals(labels.audit())
-        || labels.audit().equals(labels.tls())) {
-      throw s.error("", "caSigning, audit and tls must be three different keys");
+    java.util.List<String> signing = java.util.List.of(labels.caSigning(), labels.audit(), labels.tls(),
+        labels.ocspSigning());
+    if (new java.util.HashSet<>(signing).size() != signing.size()) {
+      throw s.error("", "caSigning, audit, tls and ocspSigning must be four different keys");
     }
     return labels;
   }
@@ -261,15 +265,18 @@ public final class ServerConfigLoader {
     return new CrlSettings(validity, delay);
   }
 
+  private OcspSigner ocspSigner(YamlSection s) {
+    String signer = s.string("signer").orElse("ca");
+    return switch (signer) {
+      case "ca" -> OcspSigner.CA;
+      case "delegated" -> OcspSigner.DELEGATED;
+      default -> throw s.error("signer", "must be 'ca' (the CA key signs) or 'delegated' (the token's"
+          + " keys.ocspSigning key, certified by this CA), not '" + signer + "'");
+    };
+  }
+
   private OcspSettings ocsp(YamlSection s) {
     s.allowOnly("nextUpdate", "signer");
-    String signer = s.string("signer").orElse("ca");
-    if (!signer.equals("ca")) {
-      // A delegated responder needs an id-kp-OCSPSigning certificate with id-pkix-ocsp-nocheck (RFC 6960
-      // 4.2.2.2, 4.2.2.2.1), which the profiles cannot issue yet; failing here beats silently signing with the CA.
-      throw s.error("signer", "only 'ca' is supported (responses are signed with the CA key); a delegated"
-          + " responder key such as '" + signer + "' is not");
-    }
     Duration nextUpdate = s.duration("nextUpdate", OcspSettings.DEFAULT_NEXT_UPDATE);
     if (nextUpdate.isZero() || nextUpdate.isNegative() || nextUpdate.compareTo(OcspSettings.MAX_NEXT_UPDATE) > 0) {
       throw s.error("nextUpdate", "must be positive and at most 10d (CA/Browser Forum Baseline Requirements"

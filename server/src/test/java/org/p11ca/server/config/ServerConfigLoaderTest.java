@@ -97,8 +97,8 @@ class ServerConfigLoaderTest {
     assertEquals(Backend.SUN, c.token().backend());
     assertEquals(16, c.token().sessionPoolSize());
     assertEquals(new KeyLabels("ca2", "audit2", "tls2", KeyLabels.DEFAULT_POP_PROTECTION,
-        KeyLabels.DEFAULT_KRA_STORAGE, KeyLabels.DEFAULT_KRA_TRANSPORT, KeyLabels.DEFAULT_SHARED_SECRET_PROTECTION),
-        c.keys());
+        KeyLabels.DEFAULT_KRA_STORAGE, KeyLabels.DEFAULT_KRA_TRANSPORT, KeyLabels.DEFAULT_SHARED_SECRET_PROTECTION,
+        KeyLabels.DEFAULT_OCSP_SIGNING), c.keys());
     assertEquals(Optional.of(dir.resolve("profiles")), c.profilesDir());
     assertEquals(new HttpSettings("0.0.0.0", 0, 65536, Duration.ofSeconds(5), Duration.ofSeconds(2),
         List.of("ca.example.org", "192.0.2.7", "::1")), c.http());
@@ -207,7 +207,8 @@ class ServerConfigLoaderTest {
 
   @Test
   void sameLabelForTwoKeys_isRefused() {
-    refused(minimal() + "keys: {caSigning: k, tls: k}\n", "keys", "three different keys");
+    refused(minimal() + "keys: {caSigning: k, tls: k}\n", "keys", "four different keys");
+    refused(minimal() + "keys: {ocspSigning: ca-signing}\n", "keys", "four different keys");
   }
 
   @Test
@@ -333,8 +334,14 @@ class ServerConfigLoaderTest {
   }
 
   @Test
-  void ocspDelegatedSigner_isRefusedWithWhatIsSupported() {
-    refused(minimal() + "ocsp: {signer: ocsp-signing}\n", "ocsp.signer", "only 'ca' is supported");
+  void ocspSigner_caByDefault_delegatedWhenAsked_andNothingElse() {
+    assertEquals(OcspSigner.CA, load(minimal()).ocspSigner());
+    assertEquals(OcspSigner.CA, load(minimal() + "ocsp: {signer: ca}\n").ocspSigner());
+    ServerConfig delegated = load(minimal() + "ocsp: {signer: delegated}\nkeys: {ocspSigning: responder-2}\n");
+    assertEquals(OcspSigner.DELEGATED, delegated.ocspSigner());
+    assertEquals("responder-2", delegated.keys().ocspSigning());
+    refused(minimal() + "ocsp: {signer: ocsp-signing}\n", "ocsp.signer", "must be 'ca' (the CA key signs) or"
+        + " 'delegated'");
   }
 
   @Test

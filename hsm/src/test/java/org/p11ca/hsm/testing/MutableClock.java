@@ -1,4 +1,4 @@
-package org.p11ca.ca.audit;
+package org.p11ca.hsm.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand (shared by the modules' tests through this test-jar). */
 public final class MutableClock extends Clock {
   private volatile Instant now;
 
