@@ -30,11 +30,14 @@
 #       on a SQLite CaDatabase in the temporary directory). Requests are built in software before timing, each with
 #       its own session key. Defaults (2 s x 3 repeats, 1 s warm-up) take about a minute.
 #
-#   scripts/bench.sh ocsp [--ca-key rsa2048|p256] [--seconds S] [--repeats R] [--warmup S] [--concurrency 1,2,8]
+#   scripts/bench.sh ocsp [--ca-key rsa2048|p256] [--responder-key rsa2048|p256] [--seconds S] [--repeats R]
+#       [--warmup S] [--concurrency 1,2,8]
 #       OCSP responses per second from the responder in process (OcspResponder.respond: parse, one SQLite read,
-#       sign on the token with the CA key, RSA-2048 unless --ca-key p256, verify, encode) over 64 certificate rows
-#       (1 in 4 revoked), interleaved in one run with the raw token sign rate of the same key, per concurrency. Requests (SHA-1
-#       CertID, 16-octet nonce) are built before timing. Defaults (2 s x 3 repeats, 1 s warm-up) take under a minute.
+#       sign on the token with the CA key, RSA-2048 unless --ca-key p256, or with --responder-key with a delegated
+#       responder's key certified by it (ocsp.signer: delegated), verify, encode) over 64 certificate rows
+#       (1 in 4 revoked), interleaved in one run with the raw token sign rate of the signing key, per concurrency.
+#       Requests (SHA-1 CertID, 16-octet nonce) are built before timing. Defaults (2 s x 3 repeats, 1 s warm-up)
+#       take under a minute.
 #
 #   scripts/bench.sh crl [--sizes 1000,10000,100000] [--repeats R]
 #       full CRL generation (CrlPublisher.generateNow: read the revoked rows, build, one signature on the token,
@@ -55,7 +58,8 @@
 # database bytes in use per issued row.
 # kra prints one `kra ...` line per operation and thread count (ops/s median, min, max), a `cost` line per thread
 # count, and `ratio threads=N archive/raw-unwrap=X.XX` lines.
-# ocsp prints `raw ...` and `ocsp ...` lines per concurrency (median ops/s, min, max, ms per op) and
+# ocsp prints `raw ...` and `ocsp ...` lines per concurrency (signer=ca or delegated-<key>; median ops/s, min, max,
+# ms per op) and
 # `ratio concurrency=N ocsp/raw=X.XX` lines (1.0 is the ceiling: one signature per response).
 # crl prints one `crl revoked=N median_ms=... min_ms=... max_ms=... crl_bytes=...` line per size.
 # Compare ratios within one run: on a shared machine absolute numbers drift from run to run, ratios much less.

@@ -44,11 +44,16 @@ public enum CaKeyType {
   }
 
   public static CaKeyType parse(String value) {
+    return parse("--ca-key", value);
+  }
+
+  /** @param option the option being read, for the message when {@code value} is neither type */
+  public static CaKeyType parse(String option, String value) {
     for (CaKeyType t : values()) {
       if (t.optionName.equals(value.toLowerCase(Locale.ROOT))) {
         return t;
       }
     }
-    throw new IllegalArgumentException("--ca-key takes rsa2048 or p256, not '" + value + "'");
+    throw new IllegalArgumentException(option + " takes rsa2048 or p256, not '" + value + "'");
   }
 }

@@ -24,6 +24,7 @@ import org.p11ca.bench.measure.TrialKey;
 import org.p11ca.ca.error.CaException;
 import org.p11ca.ca.ocsp.OcspResponder;
 import org.p11ca.ca.ocsp.OcspSettings;
+import org.p11ca.ca.ocsp.ResponderKey;
 import org.p11ca.hsm.Backend;
 import org.p11ca.hsm.HsmException;
 import org.p11ca.hsm.KeyAttributes;
@@ -35,7 +36,8 @@ import org.p11ca.hsm.pkcs11.Pkcs11Library;
 /**
  * `bench ocsp`: OCSP responses per second from {@link OcspResponder} in this process (parse, one SQLite read, sign
  * on the token, verify the own signature, encode) over a fixed set of certificate rows, against the raw token sign
- * rate of the same CA key (RSA-2048 by default, or P-256), at each concurrency, in interleaved rounds of one run.
+ * rate of the key that signs them (the CA key, RSA-2048 by default or P-256, or with {@code --responder-key} a
+ * delegated responder's key certified by it), at each concurrency, in interleaved rounds of one run.
  * Each response is one signature, so 1.0 is the ceiling of the ratio; what is below it is the Java and database work
  * around the signature.
  */
@@ -74,9 +76,9 @@ public final class OcspBench {
     }
     FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
     Path dataDir = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().getParent().resolve("ocsp-data");
-    out.printf(Locale.ROOT, "# bench ocsp: ca_key=%s backend=%s library=%s concurrency=%s warmup=%.1fs repeats=%s"
-        + " (median, min..max)%n", options.caKey().optionName(), BACKEND, options.library(), options.concurrency(),
-        options.warmup().toMillis() / 1000.0, options.repeatsLabel());
+    out.printf(Locale.ROOT, "# bench ocsp: ca_key=%s signer=%s backend=%s library=%s concurrency=%s warmup=%.1fs"
+        + " repeats=%s (median, min..max)%n", options.caKey().optionName(), options.signerName(), BACKEND,
+        options.library(), options.concurrency(), options.warmup().toMillis() / 1000.0, options.repeatsLabel());
     ExecutorService workers = Executors.newFixedThreadPool(options.maxThreads(), r -> {
       Thread t = new Thread(r, "bench-ocsp-worker");
       t.setDaemon(true);
@@ -91,13 +93,22 @@ public final class OcspBench {
         try (OcspFixture fixture = new OcspFixture(token, caKey, options.caKey().algorithm(), dataDir)) {
           OcspResponder responder = new OcspResponder(fixture.signer, fixture.certificates, OcspSettings.defaults(),
               Clock.systemUTC());
+          KeyHandle signingKey = caKey;
+          if (options.responderKey().isPresent()) {
+            signingKey = token.generateKeyPair(options.responderKey().get().spec(),
+                KeyAttributes.persistent("ocsp-signing", KeyUsage.SIGN));
+            responder.delegateTo(ResponderKey.delegated(fixture.signer, token, signingKey,
+                fixture.certifyResponder(token, signingKey)));
+          }
           for (byte[] request : fixture.requests) {
             fixture.check(request, responder.respond(request));
           }
-          out.printf(Locale.ROOT, "# setup: CA %s key on token '%s', %d certificate rows (1 in 4 revoked), one"
-              + " request each (SHA-1 CertID, 16-octet nonce); every response checked once (status, CA signature)%n",
-              options.caKey().optionName(), TOKEN_LABEL, OcspFixture.CERTIFICATES);
-          return measure(token, caKey, responder, fixture.requests, workers);
+          out.printf(Locale.ROOT, "# setup: CA %s key on token '%s'%s, %d certificate rows (1 in 4 revoked), one"
+              + " request each (SHA-1 CertID, 16-octet nonce); every response checked once (status, signature)%n",
+              options.caKey().optionName(), TOKEN_LABEL, options.responderKey().map(k -> ", responses signed by a"
+                  + " delegated responder's " + k.optionName() + " key with its caOCSPCert-like certificate attached")
+                  .orElse(", responses signed by the CA key"), OcspFixture.CERTIFICATES);
+          return measure(token, signingKey, responder, fixture.requests, workers);
         }
       }
     } catch (HsmException e) {
@@ -114,13 +125,14 @@ public final class OcspBench {
     }
   }
 
-  private int measure(Token token, KeyHandle caKey, OcspResponder responder, List<byte[]> requests,
+  private int measure(Token token, KeyHandle signingKey, OcspResponder responder, List<byte[]> requests,
       ExecutorService workers) {
     byte[] tbs = new byte[RAW_SIGN_BYTES];
     AtomicInteger next = new AtomicInteger();
     List<Trial> trials = new ArrayList<>();
     for (int c : options.concurrency()) {
-      trials.add(Trial.of(BACKEND, "raw-sign", c, () -> token.sign(caKey, options.caKey().algorithm(), tbs)));
+      trials.add(Trial.of(BACKEND, "raw-sign", c, () -> token.sign(signingKey, options.signingKey().algorithm(),
+          tbs)));
       trials.add(Trial.of(BACKEND, "ocsp", c, () -> responder.respond(
           requests.get(Math.floorMod(next.getAndIncrement(), requests.size())))));
     }
@@ -131,8 +143,9 @@ public final class OcspBench {
       TrialKey k = e.getKey();
       if (e.getValue() instanceof Outcome.Measured m) {
         Measurement s = m.measurement();
-        out.printf(Locale.ROOT, "%s ca_key=%s op=%s concurrency=%d ops_per_s=%.0f min=%.0f max=%.0f ms_per_op=%.3f%n",
-            k.operation().equals("ocsp") ? "ocsp" : "raw", options.caKey().optionName(), k.operation(), k.threads(),
+        out.printf(Locale.ROOT, "%s ca_key=%s signer=%s op=%s concurrency=%d ops_per_s=%.0f min=%.0f max=%.0f"
+            + " ms_per_op=%.3f%n", k.operation().equals("ocsp") ? "ocsp" : "raw", options.caKey().optionName(),
+            options.signerName(), k.operation(), k.threads(),
             s.median(), s.min(), s.max(), s.medianMillisPerOp());
       } else {
         failed = true;

@@ -13,13 +13,16 @@ import org.p11ca.bench.CaKeyType;
  *
  * @param concurrency the numbers of threads answering at once; the token's session pool has as many sessions as
  *     the largest, so no thread waits for a session
- * @param caKey the CA key that signs the responses (and the raw trial's signatures)
+ * @param caKey the CA key, which signs the responses (and the raw trial's signatures) unless a responder key is given
+ * @param responderKey a delegated responder's key (RFC 6960 4.2.2.2), which then signs the responses and the raw
+ *     trial's signatures under a certificate from the CA key
  */
 record OcspBenchOptions(Duration measurement, int repeats, Duration warmup, Path library, List<Integer> concurrency,
-    CaKeyType caKey) {
+    CaKeyType caKey, java.util.Optional<CaKeyType> responderKey) {
 
   OcspBenchOptions {
     java.util.Objects.requireNonNull(caKey);
+    java.util.Objects.requireNonNull(responderKey);
     if (measurement.compareTo(Duration.ofMillis(100)) < 0 || measurement.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException("--seconds must be 0.1..600");
     }
@@ -43,6 +46,7 @@ record OcspBenchOptions(Duration measurement, int repeats, Duration warmup, Path
     Path library = BenchOptions.SOFTHSM_LIBRARY;
     List<Integer> concurrency = List.of(1, 2, 8);
     CaKeyType caKey = CaKeyType.RSA2048;
+    java.util.Optional<CaKeyType> responderKey = java.util.Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -56,10 +60,21 @@ record OcspBenchOptions(Duration measurement, int repeats, Duration warmup, Path
         case "--library" -> library = Path.of(value);
         case "--concurrency" -> concurrency = BenchOptions.integers(name, value);
         case "--ca-key" -> caKey = CaKeyType.parse(value);
+        case "--responder-key" -> responderKey = java.util.Optional.of(CaKeyType.parse(name, value));
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
-    return new OcspBenchOptions(measurement, repeats, warmup, library, concurrency, caKey);
+    return new OcspBenchOptions(measurement, repeats, warmup, library, concurrency, caKey, responderKey);
+  }
+
+  /** What signs the responses, as the output lines name it: {@code ca} or {@code delegated-<type>}. */
+  String signerName() {
+    return responderKey.map(k -> "delegated-" + k.optionName()).orElse("ca");
+  }
+
+  /** The key whose signatures the responses cost, and so the raw trial's. */
+  CaKeyType signingKey() {
+    return responderKey.orElse(caKey);
   }
 
   int maxThreads() {

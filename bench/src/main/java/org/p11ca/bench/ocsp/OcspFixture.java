@@ -10,12 +10,16 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -51,10 +55,13 @@ final class OcspFixture implements AutoCloseable {
   final JdbcCertificateStore certificates;
   final List<byte[]> requests = new ArrayList<>();
   private final List<Boolean> revoked = new ArrayList<>();
+  /** Whose signature every response must carry: the CA's, or a delegated responder's once certified. */
+  private X509CertificateHolder responseSigner;
 
   OcspFixture(Token token, KeyHandle caKey, SignatureAlgorithm algorithm, Path dataDir) {
     X509CertificateHolder ca = selfSigned(token, caKey, algorithm);
     this.signer = new CaSigner(token, caKey, algorithm, List.of(ca));
+    this.responseSigner = ca;
     this.database = CaDatabase.openSqlite(dataDir);
     this.certificates = new JdbcCertificateStore(database, Clock.systemUTC());
     SecureRandom random = new SecureRandom();
@@ -83,7 +90,29 @@ final class OcspFixture implements AutoCloseable {
     }
   }
 
-  /** The check before timing: every answer successful, signed by the CA key, with the status on record. */
+  /**
+   * A delegated responder's certificate for {@code key}, as the shipped caOCSPCert profile makes it (keyUsage
+   * digitalSignature, extendedKeyUsage OCSPSigning, id-pkix-ocsp-nocheck), signed by the CA key on the token; from
+   * now on {@link #check} expects responses signed with it.
+   */
+  X509CertificateHolder certifyResponder(Token token, KeyHandle key) {
+    Instant now = Instant.now();
+    X509v3CertificateBuilder b = new X509v3CertificateBuilder(signer.certificate().getSubject(), BigInteger.TWO,
+        Date.from(now.minusSeconds(3600)), Date.from(now.plusSeconds(86_400)),
+        new X500Name("CN=OCSP Responder,O=p11ca"), SubjectPublicKeyInfo.getInstance(token.publicKey(key).getEncoded()));
+    try {
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+      b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    responseSigner = b.build(signer.contentSigner());
+    return responseSigner;
+  }
+
+  /** The check before timing: every answer successful, signed by the expected key, with the status on record. */
   void check(byte[] request, byte[] response) {
     int index = requests.indexOf(request);
     try {
@@ -92,8 +121,9 @@ final class OcspFixture implements AutoCloseable {
         throw new IllegalStateException("OCSP response status " + resp.getStatus() + ", not successful");
       }
       BasicOCSPResp basic = (BasicOCSPResp) resp.getResponseObject();
-      if (!basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(signer.certificate()))) {
-        throw new IllegalStateException("the OCSP response signature does not verify with the CA key");
+      if (!basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(responseSigner))) {
+        throw new IllegalStateException("the OCSP response signature does not verify with the key of "
+            + responseSigner.getSubject());
       }
       boolean isRevoked = basic.getResponses()[0].getCertStatus() instanceof RevokedStatus;
       boolean isGood = basic.getResponses()[0].getCertStatus() == null;

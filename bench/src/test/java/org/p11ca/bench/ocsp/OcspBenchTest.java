@@ -26,23 +26,42 @@ class OcspBenchTest {
     FreshTokenDirectory.prepare();
   }
 
+  /** Runs `bench ocsp` with {@code options} on SoftHSM, short rounds; asserts it succeeded; its output lines. */
+  static List<String> successfulRun(String... options) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<String> args = new java.util.ArrayList<>(List.of("--library", SoftHsm.library().toString(), "--repeats",
+        "1", "--seconds", "0.3", "--warmup", "0"));
+    args.addAll(List.of(options));
+    int status = OcspBench.main(args.toArray(String[]::new), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(0, status, String.join("\n", lines));
+    return lines;
+  }
+
   @Test
   void answersWithAP256KeyAgainstThatKeysRawSignRate() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int status = OcspBench.main(new String[] {"--library", SoftHsm.library().toString(), "--ca-key", "p256",
-        "--concurrency", "1,2", "--repeats", "1", "--seconds", "0.3", "--warmup", "0"},
-        new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = successfulRun("--ca-key", "p256", "--concurrency", "1,2");
     String all = String.join("\n", lines);
-    assertEquals(0, status, all);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("# setup: CA p256 key on token ")), all);
     for (int c : new int[] {1, 2}) {
-      String raw = "^raw ca_key=p256 op=raw-sign concurrency=" + c + " ops_per_s=[1-9]\\d* .*";
-      String ocsp = "^ocsp ca_key=p256 op=ocsp concurrency=" + c + " ops_per_s=[1-9]\\d* .*";
+      String raw = "^raw ca_key=p256 signer=ca op=raw-sign concurrency=" + c + " ops_per_s=[1-9]\\d* .*";
+      String ocsp = "^ocsp ca_key=p256 signer=ca op=ocsp concurrency=" + c + " ops_per_s=[1-9]\\d* .*";
       assertTrue(lines.stream().anyMatch(l -> l.matches(raw)), all);
       assertTrue(lines.stream().anyMatch(l -> l.matches(ocsp)), all);
       assertTrue(lines.stream().anyMatch(l -> l.matches("^ratio concurrency=" + c + " ocsp/raw=\\d\\.\\d\\d$")), all);
     }
+  }
+
+  @Test
+  void responderKeyOptionIsAbsentByDefault_andTakesTheTwoKeyTypes() {
+    assertEquals(java.util.Optional.empty(), OcspBenchOptions.parse().responderKey());
+    assertEquals("ca", OcspBenchOptions.parse().signerName());
+    OcspBenchOptions delegated = OcspBenchOptions.parse("--responder-key", "p256");
+    assertEquals("delegated-p256", delegated.signerName());
+    assertEquals(CaKeyType.P256, delegated.signingKey());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> OcspBenchOptions.parse("--responder-key", "dsa"));
+    assertEquals("--responder-key takes rsa2048 or p256, not 'dsa'", e.getMessage());
   }
 
   @Test
