@@ -93,8 +93,7 @@ class RevocationStatusTest {
 
       // Relying parties use plain HTTP (http.statusPort): openssl's own OCSP client, with a nonce, and the CRL;
       // nothing else is served there.
-      String plain = ca.serverOutput().stream().filter(l -> l.startsWith("p11ca: CRL and OCSP on http://"))
-          .findFirst().orElseThrow(() -> new AssertionError(ca.serverOutput())).replace("p11ca: CRL and OCSP on ", "");
+      String plain = ca.statusUrl();
       Processes.Result viaHttp = ca.openssl("ocsp", "-url", plain + "/ocsp", "-issuer", ca.caPem.toString(), "-cert",
           bobPem.toString(), "-CAfile", ca.caPem.toString(), "-verify_other", ca.caPem.toString());
       String out = viaHttp.stdout() + viaHttp.stderr();

@@ -190,6 +190,13 @@ final class RunningCa implements AutoCloseable {
     }
   }
 
+  /** The plain-HTTP base URL of the CRL and OCSP listener (http.statusPort), as the server announced it. */
+  String statusUrl() {
+    return serverOutput().stream().filter(l -> l.startsWith("p11ca: CRL and OCSP on http://")).findFirst()
+        .orElseThrow(() -> new AssertionError("no status listener announced: " + serverOutput()))
+        .replace("p11ca: CRL and OCSP on ", "");
+  }
+
   String url(String path) {
     return "https://localhost:" + port + path;
   }
